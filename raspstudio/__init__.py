@@ -1,0 +1,1 @@
+"""rasp-studio engine: load, evaluate, validate, compile and verify tracr RASP programs."""

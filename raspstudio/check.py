@@ -1,0 +1,313 @@
+"""All diagnostics for a file: load → evaluate → validate → compile → verify (DESIGN §4).
+
+This is the engine's orchestrator. Each stage lives in its own module; this one decides the
+order, what a failure stops, and turns every finding into a located Diagnostic.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from tracr.compiler import nodes
+from tracr.rasp import rasp
+
+from raspstudio.compile import Compiled, CompileFailure, compile_program, display_name
+from raspstudio.config import Config
+from raspstudio.evaluate import Evaluation, evaluate_program
+from raspstudio.inputs import input_space
+from raspstudio.program import LoadedFile, Program
+from raspstudio.report import Diagnostic, ProgramReport, Span
+from raspstudio.run_model import run_batched
+from raspstudio.spans import span_of
+from raspstudio.validate import static_problems, walk
+
+HUGE_MLP = 1024  # hidden units above which RASP604 warns
+TOLERANCE = 1e-3  # numerical outputs: absolute and relative
+
+
+@dataclass
+class ProgramCheck:
+    """A program's report, diagnostics, and the intermediate results front ends may reuse."""
+
+    report: ProgramReport
+    diagnostics: list[Diagnostic]
+    evaluation: Evaluation | None = None
+    compiled: Compiled | None = None
+
+
+class _Locator:
+    """Turns expressions into spans, falling back to the program's definition."""
+
+    def __init__(self, program: Program):
+        self.program = program
+
+    def span(self, expr: rasp.RASPExpr | None) -> Span:
+        found = span_of(expr) if expr is not None else None
+        return found or self.program.span
+
+    def diagnostic(
+        self, code: str, expr: rasp.RASPExpr | None, message: str, related: list | None = None
+    ) -> Diagnostic:
+        return Diagnostic(
+            code,
+            message,
+            self.span(expr),
+            program=self.program.name,
+            related=[(self.span(e), note) for e, note in (related or [])],
+        )
+
+
+def check_program(program: Program, config: Config, reference: Any = None) -> ProgramCheck:
+    where = _Locator(program)
+    report = ProgramReport(name=program.name, line=program.span.line)
+    diagnostics: list[Diagnostic] = []
+    result = ProgramCheck(report, diagnostics)
+
+    problems = static_problems(program.sop)
+    diagnostics += [
+        where.diagnostic(p.code, p.expr, f"{_name(p.expr)}: {p.message}", p.related)
+        for p in problems
+    ]
+
+    inputs, report.sampled = input_space(config.vocab, config.max_seq_len, config.max_inputs)
+    evaluation = evaluate_program(program.sop, inputs, causal=config.causal)
+    result.evaluation = evaluation
+    for f in evaluation.failures.values():
+        diagnostics.append(
+            where.diagnostic(
+                f.code, f.expr, f"{_name(f.expr)} fails on input {f.input}: {f.message}"
+            )
+        )
+    for u in evaluation.unsupported.values():
+        diagnostics.append(
+            where.diagnostic(u.code, u.expr, f"{_name(u.expr)}: {u.message} (input {u.input})")
+        )
+    if reference is not None:
+        diagnostics += _compare_with_reference(evaluation, reference, where)
+    diagnostics += _warnings(program, evaluation, where)
+
+    if any(d.severity == "error" for d in diagnostics):
+        return result  # compiling would fail again, or verify a program already known wrong
+    try:
+        compiled = compile_program(program.sop, config)
+    except CompileFailure as e:
+        expr = e.expr or program.sop
+        diagnostics.append(where.diagnostic(e.code, expr, f"{_name(expr)}: {e.message}"))
+        return result
+    result.compiled = compiled
+    report.compiled = True
+    report.model = compiled.summary
+    diagnostics += _huge_mlps(compiled, where)
+    diagnostics += _verify(program, config, evaluation, compiled, report, where)
+    return result
+
+
+def check_loaded(loaded: LoadedFile) -> list[ProgramCheck]:
+    if loaded.config is None:
+        return []
+    return [check_program(p, loaded.config, loaded.reference) for p in loaded.programs]
+
+
+def _name(expr: rasp.RASPExpr) -> str:
+    return f"`{display_name(expr)}` ({type(expr).__name__})"
+
+
+def _same(expected: Any, got: Any, numerical: bool) -> bool:
+    if expected is None:
+        return True  # tracr leaves None outputs undefined; RASP601 warns about them
+    if numerical and isinstance(expected, int | float) and isinstance(got, int | float):
+        return math.isclose(expected, got, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    return expected == got
+
+
+def _sequences_agree(expected: list, got: list, numerical: bool) -> bool:
+    return all(_same(e, g, numerical) for e, g in zip(expected, got, strict=True))
+
+
+def _compare_with_reference(evaluation: Evaluation, reference: Any, where: _Locator) -> list:
+    for xs, out in zip(evaluation.inputs, evaluation.outputs, strict=True):
+        if out is None:
+            continue
+        try:
+            expected = list(reference(list(xs)))
+        except Exception as e:  # noqa: BLE001 - any failure of user code is reported
+            return [
+                where.diagnostic("RASP503", None, f"reference({xs}) raised {type(e).__name__}: {e}")
+            ]
+        if len(expected) != len(out) or not _sequences_agree(expected, out, numerical=True):
+            return [
+                where.diagnostic(
+                    "RASP502",
+                    where.program.sop,
+                    f"`{where.program.name}` disagrees with reference() on input {xs}: "
+                    f"reference gives {expected}, the program gives {out}",
+                )
+            ]
+    return []
+
+
+def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list[Diagnostic]:
+    found = []
+    for xs, out in zip(evaluation.inputs, evaluation.outputs, strict=True):
+        if out is not None and None in out:
+            found.append(
+                where.diagnostic(
+                    "RASP601",
+                    program.sop,
+                    f"`{program.name}` outputs None on input {xs} (output {out}); the compiled "
+                    "model emits an arbitrary value there. Give the operation a value for "
+                    "every input (e.g. an Aggregate default reached by a selector that always "
+                    "selects something)",
+                )
+            )
+            break
+    for expr in walk(program.sop):
+        if isinstance(expr, rasp.Map) and rasp.is_numerical(expr):
+            negative = _first_negative(expr, evaluation)
+            if negative is not None:
+                xs, values = negative
+                found.append(
+                    where.diagnostic(
+                        "RASP602",
+                        expr,
+                        f"{_name(expr)} is numerical and outputs negative values on input {xs} "
+                        f"({values}); tracr's numerical MLPs clip negative outputs to 0",
+                    )
+                )
+        if (
+            isinstance(expr, rasp.SOp)
+            and not isinstance(expr, rasp.TokensType | rasp.IndicesType)
+            and span_of(expr) is not None
+            and expr.name == rasp.default_name(expr)
+        ):
+            found.append(
+                where.diagnostic(
+                    "RASP605",
+                    expr,
+                    f'{_name(expr)} has no name; add .named("...") so the compiled residual '
+                    "stream and layer table say what it is",
+                )
+            )
+    return found
+
+
+def _first_negative(expr: rasp.RASPExpr, evaluation: Evaluation) -> tuple[list, list] | None:
+    for xs, trace in zip(evaluation.inputs, evaluation.traces, strict=True):
+        values = trace.get(id(expr))
+        if values and any(isinstance(v, int | float) and v < 0 for v in values):
+            return xs, values
+    return None
+
+
+def _huge_mlps(compiled: Compiled, where: _Locator) -> list[Diagnostic]:
+    found = []
+    for block in compiled.summary.blocks:
+        if block.sublayer == "mlp" and block.width > HUGE_MLP:
+            expr = (
+                compiled.graph.nodes[block.operations[0]][nodes.EXPR] if block.operations else None
+            )
+            found.append(
+                where.diagnostic(
+                    "RASP604",
+                    expr,
+                    f"layer {block.layer} MLP has {block.width} hidden units "
+                    f"(computing {', '.join(block.operations)}); categorical SequenceMaps grow "
+                    "with the product of their input value sets: shrink the vocabulary or the "
+                    "value sets",
+                )
+            )
+    return found
+
+
+def _verify(
+    program: Program,
+    config: Config,
+    evaluation: Evaluation,
+    compiled: Compiled,
+    report: ProgramReport,
+    where: _Locator,
+) -> list[Diagnostic]:
+    """Run the compiled model on every input the interpreter handled and compare (RASP5xx)."""
+    rows = [i for i, out in enumerate(evaluation.outputs) if out is not None]
+    if not rows:
+        return []
+    run = run_batched(compiled.model, [evaluation.inputs[i] for i in rows])
+    numerical = rasp.is_numerical(program.sop)
+    for k, i in enumerate(rows):
+        expected, got = evaluation.outputs[i], run.outputs[k]
+        if not _sequences_agree(expected, got, numerical):
+            return _mismatch(program, config, evaluation, compiled, run.residual[k], i, got, where)
+    report.verified_inputs = len(rows)
+    return []
+
+
+def _mismatch(
+    program: Program,
+    config: Config,
+    evaluation: Evaluation,
+    compiled: Compiled,
+    residual: np.ndarray,
+    row: int,
+    got: list,
+    where: _Locator,
+) -> list[Diagnostic]:
+    """Locate a miscompilation at the first operation whose compiled value is wrong."""
+    xs, expected = evaluation.inputs[row], evaluation.outputs[row]
+    trace = evaluation.traces[row]
+    culprit, culprit_expected, culprit_got = program.sop, expected, got
+    for expr in walk(program.sop):
+        if not isinstance(expr, rasp.SOp) or id(expr) not in trace:
+            continue
+        decoded = _decode(expr, compiled, residual, len(xs))
+        if decoded is not None and not _sequences_agree(
+            trace[id(expr)], decoded, rasp.is_numerical(expr)
+        ):
+            culprit, culprit_expected, culprit_got = expr, trace[id(expr)], decoded
+            break
+    message = (
+        f"miscompilation: the compiled model disagrees with the RASP interpreter at "
+        f"{_name(culprit)} on input {xs}: "
+        f"expected {_fmt(culprit_expected)}, got {_fmt(culprit_got)}"
+    )
+    if culprit is not program.sop:
+        message += f"; program output expected {_fmt(expected)}, got {_fmt(got)}"
+    found = [where.diagnostic("RASP501", culprit, message, [(program.sop, "program output")])]
+    if _depends_on_exactness(culprit):
+        found.append(
+            where.diagnostic(
+                "RASP603",
+                culprit,
+                f"{_name(culprit)} compiles to an MLP that approximates it with "
+                f"MLP_EXACTNESS={config.mlp_exactness}, too low for MAX_SEQ_LEN="
+                f"{config.max_seq_len}; raise MLP_EXACTNESS (e.g. to 1000)",
+            )
+        )
+    return found
+
+
+def _depends_on_exactness(expr: rasp.RASPExpr) -> bool:
+    """Operations whose MLP is an approximation controlled by mlp_exactness."""
+    if isinstance(expr, rasp.SelectorWidth):
+        return True
+    return isinstance(expr, rasp.Map) and rasp.is_numerical(expr.inner)
+
+
+def _decode(expr: rasp.SOp, compiled: Compiled, residual: np.ndarray, length: int) -> list | None:
+    """An SOp's value at each input position, read back from the final residual stream."""
+    node = compiled.graph.nodes.get(expr.label)
+    if node is None or nodes.OUTPUT_BASIS not in node:
+        return None
+    index = {label: i for i, label in enumerate(compiled.model.residual_labels)}
+    basis = node[nodes.OUTPUT_BASIS]
+    dims = [index.get(str(d)) for d in basis]
+    if None in dims:
+        return None
+    block = residual[1 : length + 1][:, dims]
+    if rasp.is_numerical(expr):
+        return block[:, 0].tolist()
+    return [basis[int(np.argmax(row))].value for row in block]
+
+
+def _fmt(values: list) -> str:
+    return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else repr(v) for v in values) + "]"

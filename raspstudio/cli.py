@@ -1,0 +1,287 @@
+"""The `rasp` command line (DESIGN §5): check, run and compile program files.
+
+Exit codes: 0 no error diagnostics, 1 errors found, 2 usage error.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from raspstudio.config import ConfigError, resolve_config
+from raspstudio.engine import Engine
+from raspstudio.report import FileReport, ModelSummary, model_json, summary_json
+from raspstudio.worker import DEFAULT_TIMEOUT, Worker
+
+
+class UsageError(Exception):
+    pass
+
+
+def parse_tokens(text: str) -> list:
+    """Split on whitespace; a token that parses as an int is an int."""
+    return [_token(t) for t in text.split()]
+
+
+def _token(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rasp", description="Check, run and compile tracr RASP programs."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    config = argparse.ArgumentParser(add_help=False)
+    group = config.add_argument_group("configuration (overrides file constants and pyproject)")
+    group.add_argument("--vocab", help='tokens separated by spaces, e.g. "a b c" or "0 1 2"')
+    group.add_argument("--max-seq-len", type=_positive_int, metavar="N")
+    group.add_argument("--causal", action="store_true", default=None)
+    group.add_argument("--mlp-exactness", type=_positive_int, metavar="K")
+    group.add_argument("--max-inputs", type=_positive_int, metavar="M")
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"limit per load or program check (default {DEFAULT_TIMEOUT:g})",
+    )
+
+    check = commands.add_parser(
+        "check", parents=[config], help="verify programs and print diagnostics"
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+
+    run = commands.add_parser("run", parents=[config], help="interpreter vs compiled output")
+    run.add_argument("file", metavar="FILE")
+    run.add_argument("--input", required=True, help='tokens separated by spaces, e.g. "a b c"')
+    run.add_argument("--program", metavar="NAME")
+
+    compile_ = commands.add_parser("compile", parents=[config], help="show the compiled layers")
+    compile_.add_argument("file", metavar="FILE")
+    compile_.add_argument("--program", metavar="NAME")
+    compile_.add_argument("--format", choices=["text", "json"], default="text")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    overrides = {
+        "vocab": parse_tokens(args.vocab) if args.vocab is not None else None,
+        "max_seq_len": args.max_seq_len,
+        "causal": args.causal,
+        "mlp_exactness": args.mlp_exactness,
+        "max_inputs": args.max_inputs,
+    }
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        resolve_config({}, {}, overrides)
+    except ConfigError as e:
+        raise UsageError(str(e).replace("VOCAB", "--vocab")) from None
+    return overrides
+
+
+def _python_files(paths: list[str]) -> list[Path]:
+    """Expand folders to the RASP files in them; reject what cannot be a program file."""
+    files: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.rglob("*.py")
+                if not any(part.startswith((".", "__pycache__")) for part in p.parts)
+                and _mentions_rasp(p)
+            )
+        elif not path.exists():
+            raise UsageError(f"no such file or folder: {text}")
+        elif path.suffix != ".py":
+            raise UsageError(f"not a Python file: {text} (program files are .py modules)")
+        else:
+            files.append(path)
+    return files
+
+
+def _mentions_rasp(path: Path) -> bool:
+    try:
+        return "tracr" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _display(path: str) -> str:
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def _describe_program(program, verified_note: str) -> str:
+    if not program.compiled:
+        return "not compiled"
+    m = program.model
+    text = (
+        f"compiled: {m.layers} layers, {m.heads} heads, {m.mlps} MLPs, "
+        f"d_model {m.residual_dim}, {m.params:,} params"
+    )
+    if program.verified_inputs:
+        text += f"; verified on {program.verified_inputs} {verified_note}inputs"
+    return text
+
+
+def _print_text_report(reports: list[FileReport]) -> None:
+    for report in reports:
+        shown = _display(report.path)
+        for d in report.diagnostics:
+            print(f"{shown}:{d.span.line}:{d.span.column}: {d.code} {d.severity}: {d.message}")
+        for p in report.programs:
+            note = "sampled " if p.sampled else ""
+            print(f"{shown}:{p.line}: `{p.name}` {_describe_program(p, note)}")
+    s = summary_json(reports)
+    print(
+        f"Checked {s['files']} files, {s['programs']} programs: "
+        f"{s['errors']} errors, {s['warnings']} warnings."
+    )
+
+
+def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
+    files = _python_files(args.paths)
+    overrides = _overrides(args)
+    reports = []
+    show_progress = sys.stderr.isatty() and len(files) > 1
+    with Progress(console=Console(stderr=True), transient=True, disable=not show_progress) as bar:
+        task = bar.add_task("checking", total=len(files))
+        for path in files:
+            bar.update(task, description=f"checking {path.name}")
+            report = engine.check_file(str(path), overrides=overrides)
+            report.path = _display(report.path)
+            reports.append(report)
+            bar.advance(task)
+    if args.format == "json":
+        out = {"files": [r.to_json() for r in reports], "summary": summary_json(reports)}
+        print(json.dumps(out, indent=2, default=repr))
+    else:
+        _print_text_report(reports)
+    return 1 if any(r.count("error") for r in reports) else 0
+
+
+def _single_file(text: str) -> str:
+    files = _python_files([text])
+    if len(files) != 1 or not Path(text).is_file():
+        raise UsageError(f"expected one program file, got {text}")
+    return str(files[0])
+
+
+def _print_load_errors(path: str, diagnostics: list, error: str | None) -> int:
+    shown = _display(str(Path(path).resolve()))
+    for d in diagnostics:
+        print(f"{shown}:{d.span.line}:{d.span.column}: {d.code} {d.severity}: {d.message}")
+    if error:
+        print(f"rasp: {error}", file=sys.stderr)
+    return 1
+
+
+def _cmd_run(args: argparse.Namespace, engine: Engine) -> int:
+    path = _single_file(args.file)
+    tokens = parse_tokens(args.input)
+    if not tokens:
+        raise UsageError("--input is empty")
+    result, diagnostics, error = engine.run(path, tokens, args.program, _overrides(args))
+    if result is None:
+        return _print_load_errors(path, diagnostics, error)
+    width = max(len(str(t)) for t in tokens)
+    for key in ("input", "interpreter", "compiled"):
+        values = result[key]
+        row = "  ".join(str(v).rjust(width) for v in values) if values is not None else "—"
+        print(f"{key + ':':<13}{row}")
+    if result["interpreter_error"]:
+        print(f"interpreter error: {result['interpreter_error']}")
+    if result["compile_error"]:
+        print(f"not compiled: {result['compile_error']}")
+        return 1
+    agree = result["interpreter"] == result["compiled"] or _close(result)
+    print("agree" if agree else "DISAGREE: the compiled model differs from the interpreter")
+    return 0 if agree and not result["interpreter_error"] else 1
+
+
+def _close(result: dict) -> bool:
+    a, b = result["interpreter"], result["compiled"]
+    if a is None or b is None or len(a) != len(b):
+        return False
+    return all(
+        x is None or x == y or (isinstance(x, float | int) and abs(x - y) <= 1e-3)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
+    path = _single_file(args.file)
+    result, diagnostics, error = engine.compile(path, args.program, _overrides(args))
+    if result is None:
+        return _print_load_errors(path, diagnostics, error)
+    if result["error"]:
+        print(f"{_display(path)}: `{result['program']}` does not compile: {result['error']}")
+        return 1
+    model: ModelSummary = result["model"]
+    if args.format == "json":
+        print(json.dumps({"program": result["program"], **model_json(model)}, indent=2))
+        return 0
+    print_layer_table(result["program"], model)
+    return 0
+
+
+def print_layer_table(name: str, model: ModelSummary) -> None:
+    print(
+        f"`{name}`: {model.layers} layers · {model.heads} heads · {model.mlps} MLPs · "
+        f"d_model {model.residual_dim} · {model.params:,} params"
+    )
+    table = Table()
+    for column in ("layer", "block", "operations", "lines", "width"):
+        table.add_column(column)
+    for b in model.blocks:
+        block = "mlp" if b.sublayer == "mlp" else f"attn h{b.head}"
+        lines = ", ".join("?" if line is None else str(line) for line in b.lines)
+        table.add_row(str(b.layer), block, ", ".join(b.operations), lines, str(b.width))
+    Console(width=max(100, Console().width)).print(table)
+
+
+COMMANDS = {"check": _cmd_check, "run": _cmd_run, "compile": _cmd_compile}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    engine = Engine(Worker(timeout=args.timeout))
+    try:
+        return COMMANDS[args.command](args, engine)
+    except UsageError as e:
+        print(f"rasp: error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""What the worker process does for each request. Runs user code: never import this in a front end.
+
+The worker keeps the last loaded file, so a front end loads once and then checks, runs or
+compiles its programs one request at a time (each request has its own timeout).
+"""
+
+from pathlib import Path
+from typing import Any
+
+from raspstudio.check import check_program
+from raspstudio.compile import CompileFailure, compile_program
+from raspstudio.evaluate import evaluate_program
+from raspstudio.program import LoadedFile, Program, load_file
+from raspstudio.report import Diagnostic, ProgramReport
+from raspstudio.run_model import run_batched
+from raspstudio.validate import static_problems
+
+
+class RequestError(Exception):
+    """A request the worker cannot serve (unknown program, nothing loaded)."""
+
+
+_state: dict[str, LoadedFile] = {}
+
+
+def current_path() -> str:
+    """The loaded file's path: user-code frames there locate errors and interrupts."""
+    loaded = _state.get("file")
+    return loaded.path if loaded else ""
+
+
+def load(path: str, text: str | None = None, overrides: dict | None = None) -> dict:
+    _state["file"] = LoadedFile(path=str(Path(path).resolve()))  # so interrupts can be located
+    loaded = load_file(path, text, overrides)
+    _state["file"] = loaded
+    return {
+        "path": loaded.path,
+        "programs": [(p.name, p.span.line) for p in loaded.programs],
+        "diagnostics": loaded.diagnostics,
+        "configured": loaded.config is not None,
+    }
+
+
+def _program(name: str | None) -> tuple[LoadedFile, Program]:
+    loaded = _state.get("file")
+    if loaded is None:
+        raise RequestError("no file loaded")
+    if loaded.config is None:
+        raise RequestError("the file is not configured (see its diagnostics)")
+    names = [p.name for p in loaded.programs]
+    if name is None:
+        if not loaded.programs:
+            raise RequestError("the file defines no program")
+        return loaded, loaded.programs[0]
+    for p in loaded.programs:
+        if p.name == name:
+            return loaded, p
+    raise RequestError(f"no program named {name!r}; the file defines: {', '.join(names) or 'none'}")
+
+
+def check(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+    loaded, program = _program(name)
+    result = check_program(program, loaded.config, loaded.reference)
+    return result.report, result.diagnostics
+
+
+def run(name: str | None, tokens: list) -> dict[str, Any]:
+    """Interpreter and compiled-model outputs for one input."""
+    loaded, program = _program(name)
+    config = loaded.config
+    if unknown := set(tokens) - config.vocab:
+        raise RequestError(f"input tokens not in the vocabulary: {sorted(map(repr, unknown))}")
+    if not 1 <= len(tokens) <= config.max_seq_len:
+        raise RequestError(f"input length must be 1..{config.max_seq_len}, got {len(tokens)}")
+    evaluation = evaluate_program(program.sop, [tokens], causal=config.causal)
+    failure = next(iter(evaluation.failures.values()), None)
+    result: dict[str, Any] = {
+        "program": program.name,
+        "input": tokens,
+        "interpreter": evaluation.outputs[0],
+        "interpreter_error": failure.message if failure else None,
+        "compiled": None,
+        "compile_error": None,
+    }
+    problems = static_problems(program.sop)
+    if problems:
+        result["compile_error"] = problems[0].message
+        return result
+    try:
+        compiled = compile_program(program.sop, config)
+    except CompileFailure as e:
+        result["compile_error"] = e.message
+        return result
+    result["compiled"] = run_batched(compiled.model, [tokens]).outputs[0]
+    return result
+
+
+def compile(name: str | None) -> dict[str, Any]:
+    """The layer table of one program, or why it does not compile."""
+    loaded, program = _program(name)
+    problems = static_problems(program.sop)
+    if problems:
+        return {"program": program.name, "model": None, "error": problems[0].message}
+    try:
+        compiled = compile_program(program.sop, loaded.config)
+    except CompileFailure as e:
+        return {"program": program.name, "model": None, "error": e.message}
+    return {"program": program.name, "model": compiled.summary, "error": None}
+
+
+HANDLERS = {"load": load, "check": check, "run": run, "compile": compile}

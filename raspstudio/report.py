@@ -1,0 +1,120 @@
+"""The data the engine hands to front ends: spans, diagnostics, per-program and per-file reports.
+
+Everything here is plain data (picklable, JSON-convertible) because it crosses the worker
+boundary. Lines and columns are 1-based, end column exclusive, as in the CLI's JSON contract.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from raspstudio.codes import Severity, code
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    program: str | None = None
+    related: list[tuple[Span, str]] = field(default_factory=list)
+
+    @property
+    def severity(self) -> Severity:
+        return code(self.code).severity
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "program": self.program,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+        }
+
+
+@dataclass
+class LayerBlock:
+    """One half-layer (or one head of it) and the RASP operations it computes."""
+
+    layer: int
+    sublayer: str  # "attn" or "mlp"
+    head: int | None
+    operations: list[str]  # expression labels
+    lines: list[int | None]  # source line of each operation
+    width: int  # hidden units (MLP) or key size (head) actually used
+
+
+@dataclass
+class ModelSummary:
+    layers: int
+    heads: int
+    mlps: int
+    residual_dim: int
+    params: int
+    blocks: list[LayerBlock]
+    residual_labels: list[str]
+
+
+@dataclass
+class ProgramReport:
+    name: str
+    line: int
+    compiled: bool = False
+    verified_inputs: int = 0
+    sampled: bool = False
+    model: ModelSummary | None = None
+
+    def to_json(self) -> dict:
+        m = self.model
+        return {
+            "name": self.name,
+            "line": self.line,
+            "compiled": self.compiled,
+            "verified_inputs": self.verified_inputs,
+            "layers": m.layers if m else None,
+            "heads": m.heads if m else None,
+            "mlps": m.mlps if m else None,
+            "residual_dim": m.residual_dim if m else None,
+            "params": m.params if m else None,
+        }
+
+
+@dataclass
+class FileReport:
+    path: str
+    programs: list[ProgramReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(d.severity == severity for d in self.diagnostics)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "programs": [p.to_json() for p in self.programs],
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
+
+
+def summary_json(reports: list[FileReport]) -> dict:
+    """The `summary` object of `rasp check --format json`."""
+    return {
+        "files": len(reports),
+        "programs": sum(len(r.programs) for r in reports),
+        "errors": sum(r.count("error") for r in reports),
+        "warnings": sum(r.count("warning") for r in reports),
+    }
+
+
+def model_json(model: ModelSummary) -> dict:
+    return asdict(model)

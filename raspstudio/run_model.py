@@ -1,0 +1,58 @@
+"""Run a compiled tracr model on many inputs at once (stock JAX/haiku forward pass).
+
+tracr's `model.apply` takes one input and builds its model without a padding mask, so padded
+batches would let queries attend to PAD positions. Here the same haiku modules are rebuilt with
+`pad_token` set (keys at PAD positions are masked out), jitted once per program with a fixed
+batch shape, and fed every input padded to MAX_SEQ_LEN + 1 (BOS included).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import haiku as hk
+import jax
+import numpy as np
+
+BATCH = 256
+
+
+@dataclass
+class ModelRun:
+    """Decoded outputs per input (BOS dropped) and the final residual stream [N, T, D]."""
+
+    outputs: list[list]
+    residual: np.ndarray
+
+
+def run_batched(model: Any, inputs: list[list]) -> ModelRun:
+    encoder = model.input_encoder
+    width = encoder._max_seq_len
+    pad = encoder.pad_encoding
+
+    @hk.without_apply_rng
+    @hk.transform
+    def forward(tokens):
+        compiled = model.get_compiled_model()
+        compiled.pad_token = pad
+        return compiled(tokens, use_dropout=False)
+
+    apply = jax.jit(forward.apply)
+    ids = np.full((len(inputs), width), pad, dtype=np.int32)
+    for row, xs in enumerate(inputs):
+        ids[row, : len(xs) + 1] = encoder.encode([encoder.bos_token, *xs])
+
+    unembedded, residuals = [], []
+    for start in range(0, len(inputs), BATCH):
+        chunk = ids[start : start + BATCH]
+        filled = np.concatenate([chunk, np.repeat(chunk[-1:], BATCH - len(chunk), axis=0)])
+        out = apply(model.params, filled)
+        unembedded.append(np.asarray(out.unembedded_output)[: len(chunk)])
+        residuals.append(np.asarray(out.transformer_output.output)[: len(chunk)])
+    unembedded_all = np.concatenate(unembedded) if unembedded else np.zeros((0, width))
+    residual = np.concatenate(residuals) if residuals else np.zeros((0, width, 0))
+
+    outputs = []
+    for row, xs in enumerate(inputs):
+        values = unembedded_all[row, 1 : len(xs) + 1].tolist()
+        outputs.append(model.output_encoder.decode(values) if model.output_encoder else values)
+    return ModelRun(outputs=outputs, residual=residual)

@@ -1,0 +1,73 @@
+"""Source spans for RASP expressions: where in the user's file each expression was created.
+
+While a user file runs, `RASPExpr.__init__` is wrapped so that every new expression records the
+innermost frame of that file (DESIGN §4): the column range comes from the bytecode position
+table, so `lib.make_length()` on line 5 is located on line 5, at the call. The span is stored as
+an attribute because `.named()`, `numerical()` and `categorical()` make shallow copies that
+keep attributes but never run `__init__`.
+"""
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from types import FrameType, TracebackType
+
+from tracr.rasp import rasp
+
+from raspstudio.report import Span
+
+_ATTR = "_raspstudio_span"
+
+
+def span_of(expr: rasp.RASPExpr) -> Span | None:
+    return getattr(expr, _ATTR, None)
+
+
+def frame_span(frame: FrameType, lasti: int | None = None) -> Span:
+    """The 1-based span of the instruction a frame is executing (or `lasti`, for tracebacks)."""
+    index = (frame.f_lasti if lasti is None else lasti) // 2
+    positions = list(frame.f_code.co_positions())
+    line, end_line, col, end_col = positions[index] if index < len(positions) else (None,) * 4
+    if line is None:
+        line = frame.f_lineno
+    return Span(
+        line=line,
+        column=(col or 0) + 1,
+        end_line=end_line or line,
+        end_column=(end_col + 1) if end_col is not None else (col or 0) + 2,
+    )
+
+
+def _user_frame(path: str) -> FrameType | None:
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename != path:
+        frame = frame.f_back
+    return frame
+
+
+def traceback_span(tb: TracebackType | None, path: str) -> Span | None:
+    """Span of the innermost traceback entry that lies in the user's file."""
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            found = frame_span(tb.tb_frame, tb.tb_lasti)
+        tb = tb.tb_next
+    return found
+
+
+@contextlib.contextmanager
+def recording_spans(path: str) -> Iterator[None]:
+    """Record a span on every RASP expression created while the block runs."""
+    original_init = rasp.RASPExpr.__init__
+
+    def init_with_span(self: rasp.RASPExpr) -> None:
+        original_init(self)
+        frame = _user_frame(path)
+        if frame is not None:
+            setattr(self, _ATTR, frame_span(frame))
+
+    rasp.RASPExpr.__init__ = init_with_span
+    try:
+        yield
+    finally:
+        rasp.RASPExpr.__init__ = original_init

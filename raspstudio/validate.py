@@ -1,0 +1,98 @@
+"""Static checks: constructs tracr cannot compile, found before compiling (RASP3xx).
+
+tracr's own `static_validate` deduplicates expressions by *name*, so it skips every unnamed
+operation after the first of its kind; here each expression is visited once by identity and
+judged by tracr's per-expression rule, plus the constructs tracr rejects only deep inside the
+compiler (DESIGN §7).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tracr.compiler import validating
+from tracr.rasp import rasp
+
+
+@dataclass
+class Problem:
+    code: str
+    expr: rasp.RASPExpr
+    message: str
+    related: list[tuple[rasp.RASPExpr, str]]
+
+
+def walk(program: rasp.RASPExpr) -> Iterator[rasp.RASPExpr]:
+    """Every expression reachable from `program`, children before parents, each once."""
+    seen: set[int] = set()
+    stack: list[tuple[rasp.RASPExpr, bool]] = [(program, False)]
+    while stack:
+        expr, expanded = stack.pop()
+        if expanded:
+            yield expr
+            continue
+        if id(expr) in seen:
+            continue
+        seen.add(id(expr))
+        stack.append((expr, True))
+        stack.extend((child, False) for child in reversed(expr.children))
+
+
+_COMPOSITES = (rasp.SelectorAnd, rasp.SelectorOr, rasp.SelectorNot)
+_CONSTANTS = (rasp.Full, rasp.ConstantSOp, rasp.ConstantSelector)
+
+
+def static_problems(program: rasp.SOp) -> list[Problem]:
+    problems = []
+    exprs = list(walk(program))
+    for expr in exprs:
+        if isinstance(expr, _CONSTANTS):
+            problems.append(
+                Problem(
+                    "RASP305",
+                    expr,
+                    f"{type(expr).__name__} evaluates but tracr cannot compile it; derive the "
+                    "value from tokens or indices with a Map instead "
+                    "(e.g. rasp.Map(lambda x: c, rasp.indices))",
+                    [],
+                )
+            )
+        elif isinstance(expr, _COMPOSITES):
+            problems.append(_composite_problem(expr))
+        elif (unsupported := validating._static_validate_expr(expr)) is not None:
+            problems.append(Problem("RASP301", expr, unsupported.reason, []))
+        for child in expr.children:
+            if isinstance(child, rasp.LengthType):
+                problems.append(
+                    Problem(
+                        "RASP304",
+                        expr,
+                        "uses rasp.length, which evaluates but does not compile; use "
+                        "`lib.make_length()` (from tracr.compiler import lib), which computes "
+                        "the length with an attention layer",
+                        [],
+                    )
+                )
+    if not any(isinstance(e, rasp.TokensType) for e in exprs):
+        problems.append(
+            Problem(
+                "RASP308",
+                program,
+                "the program never reads rasp.tokens; tracr can only compile programs that "
+                "depend on the input tokens",
+                [],
+            )
+        )
+    return problems
+
+
+def _composite_problem(expr: rasp.Selector) -> Problem:
+    parts = [c for c in expr.children if isinstance(c, rasp.Selector)]
+    kind = {rasp.SelectorAnd: "&", rasp.SelectorOr: "|", rasp.SelectorNot: "~"}[type(expr)]
+    return Problem(
+        "RASP306",
+        expr,
+        f"tracr cannot compile a combined selector (`{kind}`) unless both Selects use the same "
+        "keys and the same queries; write a single rasp.Select whose predicate combines both "
+        "conditions over one key SOp and one query SOp (build them with SequenceMap if needed)",
+        [(p, "combined selector part") for p in parts],
+    )

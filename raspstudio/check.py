@@ -5,7 +5,10 @@ order, what a failure stops, and turns every finding into a located Diagnostic.
 """
 
 import math
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,6 +37,16 @@ class ProgramCheck:
     diagnostics: list[Diagnostic]
     evaluation: Evaluation | None = None
     compiled: Compiled | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 class _Locator:
@@ -64,14 +77,16 @@ def check_program(program: Program, config: Config, reference: Any = None) -> Pr
     diagnostics: list[Diagnostic] = []
     result = ProgramCheck(report, diagnostics)
 
-    problems = static_problems(program.sop)
+    with _timed(result.seconds, "validate"):
+        problems = static_problems(program.sop)
     diagnostics += [
         where.diagnostic(p.code, p.expr, f"{_name(p.expr)}: {p.message}", p.related)
         for p in problems
     ]
 
     inputs, report.sampled = input_space(config.vocab, config.max_seq_len, config.max_inputs)
-    evaluation = evaluate_program(program.sop, inputs, causal=config.causal)
+    with _timed(result.seconds, "evaluate"):
+        evaluation = evaluate_program(program.sop, inputs, causal=config.causal)
     result.evaluation = evaluation
     for f in evaluation.failures.values():
         diagnostics.append(
@@ -90,7 +105,8 @@ def check_program(program: Program, config: Config, reference: Any = None) -> Pr
     if any(d.severity == "error" for d in diagnostics):
         return result  # compiling would fail again, or verify a program already known wrong
     try:
-        compiled = compile_program(program.sop, config)
+        with _timed(result.seconds, "compile"):
+            compiled = compile_program(program.sop, config)
     except CompileFailure as e:
         expr = e.expr or program.sop
         diagnostics.append(where.diagnostic(e.code, expr, f"{_name(expr)}: {e.message}"))
@@ -99,7 +115,8 @@ def check_program(program: Program, config: Config, reference: Any = None) -> Pr
     report.compiled = True
     report.model = compiled.summary
     diagnostics += _huge_mlps(compiled, where)
-    diagnostics += _verify(program, config, evaluation, compiled, report, where)
+    with _timed(result.seconds, "verify"):
+        diagnostics += _verify(program, config, evaluation, compiled, report, where)
     return result
 
 

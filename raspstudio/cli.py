@@ -45,13 +45,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (plus a pointer to --help), not the usage block."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rasp", description="Check, run and compile tracr RASP programs."
-    )
+    parser = _Parser(prog="rasp", description="Check, run and compile tracr RASP programs.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    config = argparse.ArgumentParser(add_help=False)
+    config = _Parser(add_help=False)
     group = config.add_argument_group("configuration (overrides file constants and pyproject)")
     group.add_argument("--vocab", help='tokens separated by spaces, e.g. "a b c" or "0 1 2"')
     group.add_argument("--max-seq-len", type=_positive_int, metavar="N")

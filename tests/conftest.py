@@ -1,0 +1,38 @@
+"""Shared helpers: the real `rasp` console script, fixture paths and a warm engine."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from raspstudio.engine import Engine
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RASP = Path(sys.executable).parent / "rasp"
+
+
+def run_rasp(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `rasp` command as a user would."""
+    return subprocess.run(
+        [str(RASP), *args], capture_output=True, text=True, cwd=cwd, timeout=900, check=False
+    )
+
+
+def check_json(*paths: str | Path, extra: tuple[str, ...] = ()) -> dict:
+    """`rasp check --format json` on paths; stdout must be exactly one JSON document."""
+    result = run_rasp("check", "--format", "json", *extra, *map(str, paths))
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def diagnostics_by_file(report: dict) -> dict[str, list[dict]]:
+    return {Path(f["path"]).name: f["diagnostics"] for f in report["files"]}
+
+
+@pytest.fixture(scope="session")
+def engine():
+    engine = Engine()
+    yield engine
+    engine.close()

@@ -1,0 +1,93 @@
+"""The `rasp` command line: text output, run, compile, usage errors and exit codes."""
+
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES, run_rasp
+
+SAMPLE = FIXTURES / "sample.py"
+
+
+def test_check_text_output_uses_path_line_col_code_style():
+    result = run_rasp("check", "negative_numerical_map.py", cwd=FIXTURES)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("negative_numerical_map.py:9:26: RASP501 error: ") for line in lines)
+    assert lines[-1] == "Checked 1 files, 1 programs: 1 errors, 1 warnings."
+
+
+def test_check_clean_file_exits_zero_and_reports_verification():
+    result = run_rasp("check", "sample.py", cwd=FIXTURES)
+    assert result.returncode == 0, result.stdout
+    assert "sample.py:14: `program` compiled: " in result.stdout
+    assert "verified on 363 inputs" in result.stdout
+
+
+def test_run_shows_interpreter_and_compiled_side_by_side():
+    result = run_rasp("run", str(SAMPLE), "--input", "a b c")
+    assert result.returncode == 0, result.stderr
+    rows = dict(line.split(":", 1) for line in result.stdout.splitlines() if ":" in line)
+    assert rows["interpreter"].split() == ["c", "b", "a"]
+    assert rows["compiled"].split() == ["c", "b", "a"]
+    assert result.stdout.rstrip().endswith("agree")
+
+
+def test_run_reports_a_miscompilation_on_that_input():
+    result = run_rasp("run", str(FIXTURES / "negative_numerical_map.py"), "--input", "1 3")
+    assert result.returncode == 1
+    assert "DISAGREE" in result.stdout
+
+
+def test_run_rejects_tokens_outside_the_vocabulary():
+    result = run_rasp("run", str(SAMPLE), "--input", "a z")
+    assert result.returncode == 1
+    assert "not in the vocabulary" in result.stderr
+
+
+def test_compile_json_lists_blocks_with_operations_and_lines():
+    result = run_rasp("compile", str(SAMPLE), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    model = json.loads(result.stdout)
+    last = model["blocks"][-1]
+    assert (last["sublayer"], last["operations"], last["lines"]) == ("attn", ["reverse"], [14])
+    assert model["residual_dim"] == len(model["residual_labels"])
+
+
+def test_compile_text_shows_the_layer_table():
+    result = run_rasp("compile", str(SAMPLE))
+    assert result.returncode == 0
+    assert "`program`: 4 layers" in result.stdout
+    assert "opp_index" in result.stdout and "attn h0" in result.stdout
+
+
+def test_compile_of_uncompilable_program_says_why():
+    result = run_rasp("compile", str(FIXTURES / "length_primitive.py"))
+    assert result.returncode == 1
+    assert "rasp.length" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "missing.py"], "no such file or folder: missing.py"),
+        (["check", "notes.txt"], "not a Python file: notes.txt"),
+        (["check", "sample.py", "--max-seq-len", "0"], "expected a positive integer, got 0"),
+        (["check", "sample.py", "--vocab", "a BOS"], "BOS"),
+        (["run", "sample.py", "--input", ""], "--input is empty"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_clear_line(tmp_path, args, message):
+    (tmp_path / "notes.txt").write_text("not a program")
+    (tmp_path / "sample.py").write_text(SAMPLE.read_text())
+    result = run_rasp(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_command_prints_help():
+    result = run_rasp()
+    assert result.returncode == 0
+    assert "check" in result.stdout and "compile" in result.stdout

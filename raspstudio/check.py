@@ -221,9 +221,7 @@ def _huge_mlps(compiled: Compiled, where: _Locator) -> list[Diagnostic]:
     found = []
     for block in compiled.summary.blocks:
         if block.sublayer == "mlp" and block.width > HUGE_MLP:
-            expr = (
-                compiled.graph.nodes[block.operations[0]][nodes.EXPR] if block.operations else None
-            )
+            expr = compiled.graph.nodes[block.labels[0]][nodes.EXPR] if block.operations else None
             found.append(
                 where.diagnostic(
                     "RASP604",

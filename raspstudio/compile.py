@@ -210,18 +210,17 @@ def _block(
     graph: nx.DiGraph,
     width: int,
 ) -> LayerBlock:
-    exprs = [
-        graph.nodes[label][nodes.EXPR]
-        for label in sorted({o for o in (owner[i] for i in written) if o})
-    ]
+    labels = sorted({owner[i] for i in written if owner[i] is not None})
+    exprs = [graph.nodes[label][nodes.EXPR] for label in labels]
     spans = [span_of(e) for e in exprs]
     return LayerBlock(
-        layer,
-        sublayer,
-        head,
-        [display_name(e) for e in exprs],
-        [s.line if s else None for s in spans],
-        width,
+        layer=layer,
+        sublayer=sublayer,
+        head=head,
+        operations=[display_name(e) for e in exprs],
+        labels=labels,
+        lines=[s.line if s else None for s in spans],
+        width=width,
     )
 
 

@@ -49,7 +49,8 @@ class LayerBlock:
     layer: int
     sublayer: str  # "attn" or "mlp"
     head: int | None
-    operations: list[str]  # expression labels
+    operations: list[str]  # display names: the user's `.named()` name, else the label
+    labels: list[str]  # unique expression labels (graph node ids), same order
     lines: list[int | None]  # source line of each operation
     width: int  # hidden units (MLP) or key size (head) actually used
 

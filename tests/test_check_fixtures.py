@@ -22,6 +22,7 @@ EXPECTED = {
     "sop_in_lambda.py": [("RASP307", "error", 10)],
     "no_tokens.py": [("RASP308", "error", 8)],
     "syntax_error.py": [("RASP101", "error", 6)],
+    "huge_mlp.py": [("RASP604", "warning", 9)],
 }
 
 
@@ -56,6 +57,12 @@ def test_sample_program_compiles_and_is_verified_exhaustively(report):
     assert program["compiled"] is True
     assert program["verified_inputs"] == 3 + 9 + 27 + 81 + 243  # every sequence, lengths 1..5
     assert program["layers"] >= 2 and program["residual_dim"] > 0 and program["params"] > 0
+
+
+def test_causal_program_is_checked_with_causal_semantics(report):
+    causal = _file(report, "causal_count.py")  # its reference counts over prefixes only
+    assert causal["diagnostics"] == []
+    assert causal["programs"][0]["verified_inputs"] == 2 + 4 + 8 + 16 + 32
 
 
 def test_none_output_is_only_a_warning_and_the_rest_is_verified(report):

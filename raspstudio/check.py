@@ -19,7 +19,7 @@ from raspstudio.compile import Compiled, CompileFailure, compile_program, displa
 from raspstudio.config import Config
 from raspstudio.evaluate import Evaluation, evaluate_program
 from raspstudio.inputs import input_space
-from raspstudio.program import LoadedFile, Program
+from raspstudio.program import Program
 from raspstudio.report import Diagnostic, ProgramReport, Span
 from raspstudio.run_model import run_batched
 from raspstudio.spans import span_of
@@ -33,6 +33,8 @@ TOLERANCE = 1e-3  # numerical outputs: absolute and relative
 class ProgramCheck:
     """A program's report, diagnostics, and the intermediate results front ends may reuse."""
 
+    program: Program
+    config: Config
     report: ProgramReport
     diagnostics: list[Diagnostic]
     evaluation: Evaluation | None = None
@@ -72,10 +74,17 @@ class _Locator:
 
 
 def check_program(program: Program, config: Config, reference: Any = None) -> ProgramCheck:
+    """Every stage, in order; front ends with a timeout per request call the two halves."""
+    result = analyze_program(program, config, reference)
+    compile_and_verify(result)
+    return result
+
+
+def analyze_program(program: Program, config: Config, reference: Any = None) -> ProgramCheck:
+    """The cheap half: static validation, evaluation on the input space, reference, warnings."""
     where = _Locator(program)
-    report = ProgramReport(name=program.name, line=program.span.line)
-    diagnostics: list[Diagnostic] = []
-    result = ProgramCheck(report, diagnostics)
+    result = ProgramCheck(program, config, ProgramReport(program.name, program.span.line), [])
+    diagnostics = result.diagnostics
 
     with _timed(result.seconds, "validate"):
         problems = static_problems(program.sop)
@@ -84,7 +93,7 @@ def check_program(program: Program, config: Config, reference: Any = None) -> Pr
         for p in problems
     ]
 
-    inputs, report.sampled = input_space(config.vocab, config.max_seq_len, config.max_inputs)
+    inputs, result.report.sampled = input_space(config.vocab, config.max_seq_len, config.max_inputs)
     with _timed(result.seconds, "evaluate"):
         evaluation = evaluate_program(program.sop, inputs, causal=config.causal)
     result.evaluation = evaluation
@@ -101,29 +110,35 @@ def check_program(program: Program, config: Config, reference: Any = None) -> Pr
     if reference is not None:
         diagnostics += _compare_with_reference(evaluation, reference, where)
     diagnostics += _warnings(program, evaluation, where)
+    return result
 
-    if any(d.severity == "error" for d in diagnostics):
-        return result  # compiling would fail again, or verify a program already known wrong
+
+def compile_and_verify(result: ProgramCheck) -> list[Diagnostic]:
+    """The slow half: compile with tracr and compare the model with the interpreter.
+
+    Skipped when the analysis found errors: compiling would fail again, or verify a program
+    already known to be wrong. Returns the diagnostics it added.
+    """
+    if any(d.severity == "error" for d in result.diagnostics):
+        return []
+    program, config, report = result.program, result.config, result.report
+    where = _Locator(program)
+    found: list[Diagnostic] = []
     try:
         with _timed(result.seconds, "compile"):
             compiled = compile_program(program.sop, config)
     except CompileFailure as e:
         expr = e.expr or program.sop
-        diagnostics.append(where.diagnostic(e.code, expr, f"{_name(expr)}: {e.message}"))
-        return result
-    result.compiled = compiled
-    report.compiled = True
-    report.model = compiled.summary
-    diagnostics += _huge_mlps(compiled, where)
-    with _timed(result.seconds, "verify"):
-        diagnostics += _verify(program, config, evaluation, compiled, report, where)
-    return result
-
-
-def check_loaded(loaded: LoadedFile) -> list[ProgramCheck]:
-    if loaded.config is None:
-        return []
-    return [check_program(p, loaded.config, loaded.reference) for p in loaded.programs]
+        found.append(where.diagnostic(e.code, expr, f"{_name(expr)}: {e.message}"))
+    else:
+        result.compiled = compiled
+        report.compiled = True
+        report.model = compiled.summary
+        found += _huge_mlps(compiled, where)
+        with _timed(result.seconds, "verify"):
+            found += _verify(program, config, result.evaluation, compiled, report, where)
+    result.diagnostics += found
+    return found
 
 
 def _name(expr: rasp.RASPExpr) -> str:

@@ -11,6 +11,7 @@ from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
 from raspstudio.worker import Worker, WorkerError
 
 _WORKER_CODES = {"timeout": "RASP106", "crashed": "RASP107", "error": "RASP102"}
+_DOING = {"analyze": "evaluating", "verify": "compiling and verifying"}
 
 
 class Engine:
@@ -38,17 +39,19 @@ class Engine:
             report.programs = [ProgramReport(name, line) for name, line in loaded["programs"]]
             return report
         for name, line in loaded["programs"]:
-            try:
-                program_report, diagnostics = self.worker.request("check", name=name)
-            except WorkerError as e:
-                program_report = ProgramReport(name, line)
-                diagnostics = [
-                    _worker_diagnostic(e, f"checking `{name}`", Span(line, 1, line, 2), name)
-                ]
-                if e.kind == "crashed" or not self.worker.alive:  # a new worker: reload the file
-                    self.load(path, text, overrides)
+            program_report = ProgramReport(name, line)
+            for op in ("analyze", "verify"):  # each half gets the full timeout
+                try:
+                    program_report, diagnostics = self.worker.request(op, name=name)
+                except WorkerError as e:
+                    doing = f"{_DOING[op]} `{name}`"
+                    diagnostics = [_worker_diagnostic(e, doing, Span(line, 1, line, 2), name)]
+                    if not self.worker.alive:  # a fresh worker must load the file again
+                        self.load(path, text, overrides)
+                    report.diagnostics.extend(diagnostics)
+                    break
+                report.diagnostics.extend(diagnostics)
             report.programs.append(program_report)
-            report.diagnostics.extend(diagnostics)
         report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
         return report
 
@@ -77,5 +80,10 @@ def _worker_diagnostic(
     e: WorkerError, doing: str, span: Span, program: str | None = None
 ) -> Diagnostic:
     code = _WORKER_CODES[e.kind]
-    message = e.message if e.kind != "error" else f"an exception escaped while {doing}: {e.message}"
+    if e.kind == "timeout":
+        message = f"{doing} {e.message}"
+    elif e.kind == "crashed":
+        message = f"the worker process died while {doing}: {e.message}"
+    else:
+        message = f"an exception escaped while {doing}: {e.message}"
     return Diagnostic(code, message, e.span or span, program=program)

@@ -7,7 +7,7 @@ compiles its programs one request at a time (each request has its own timeout).
 from pathlib import Path
 from typing import Any
 
-from raspstudio.check import check_program
+from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify
 from raspstudio.compile import CompileFailure, compile_program
 from raspstudio.evaluate import evaluate_program
 from raspstudio.program import LoadedFile, Program, load_file
@@ -21,6 +21,7 @@ class RequestError(Exception):
 
 
 _state: dict[str, LoadedFile] = {}
+_checks: dict[str, ProgramCheck] = {}  # analysed programs of the loaded file, awaiting verify
 
 
 def current_path() -> str:
@@ -30,6 +31,7 @@ def current_path() -> str:
 
 
 def load(path: str, text: str | None = None, overrides: dict | None = None) -> dict:
+    _checks.clear()
     _state["file"] = LoadedFile(path=str(Path(path).resolve()))  # so interrupts can be located
     loaded = load_file(path, text, overrides)
     _state["file"] = loaded
@@ -58,10 +60,19 @@ def _program(name: str | None) -> tuple[LoadedFile, Program]:
     raise RequestError(f"no program named {name!r}; the file defines: {', '.join(names) or 'none'}")
 
 
-def check(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+def analyze(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+    """Validate and evaluate one program; keeps the result for `verify`."""
     loaded, program = _program(name)
-    result = check_program(program, loaded.config, loaded.reference)
-    return result.report, result.diagnostics
+    _checks[name] = analyze_program(program, loaded.config, loaded.reference)
+    return _checks[name].report, _checks[name].diagnostics
+
+
+def verify(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+    """Compile the analysed program and compare; returns only the new diagnostics."""
+    if name not in _checks:
+        raise RequestError(f"program {name!r} has not been analysed")
+    result = _checks.pop(name)
+    return result.report, compile_and_verify(result)
 
 
 def run(name: str | None, tokens: list) -> dict[str, Any]:
@@ -108,4 +119,4 @@ def compile(name: str | None) -> dict[str, Any]:
     return {"program": program.name, "model": compiled.summary, "error": None}
 
 
-HANDLERS = {"load": load, "check": check, "run": run, "compile": compile}
+HANDLERS = {"load": load, "analyze": analyze, "verify": verify, "run": run, "compile": compile}

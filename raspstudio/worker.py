@@ -63,7 +63,7 @@ class Worker:
         os.close(from_child_w)
         self._send = Connection(to_child_w, readable=False)
         self._recv = Connection(from_child_r, writable=False)
-        self._reply(STARTUP_TIMEOUT, "starting the worker")
+        self._reply(STARTUP_TIMEOUT)
 
     def request(self, op: str, timeout: float | None = None, **args: Any) -> Any:
         with self._lock:
@@ -73,13 +73,11 @@ class Worker:
                 self._send.send((op, args))
             except OSError:
                 self._kill()
-                raise WorkerError("the worker process died", "crashed") from None
-            return self._reply(timeout or self.timeout, op)
+                raise WorkerError("it had exited", "crashed") from None
+            return self._reply(timeout or self.timeout)
 
-    def _reply(self, timeout: float, what: str) -> Any:
-        too_slow = (
-            f"{what} did not finish within {timeout:g} s (an infinite loop, or too many inputs?)"
-        )
+    def _reply(self, timeout: float) -> Any:
+        too_slow = f"did not finish within {timeout:g} s (an infinite loop, or too many inputs?)"
         try:
             if not self._recv.poll(timeout):
                 self._process.send_signal(signal.SIGUSR1)
@@ -133,5 +131,5 @@ def _has_fileno(stream: Any) -> bool:
 
 def _death_message(code: int | None) -> str:
     if code is not None and code < 0:
-        return f"the worker process was killed by signal {-code} (out of memory?)"
-    return f"the worker process exited (code {code}), e.g. through os._exit or a crash"
+        return f"it was killed by signal {-code} (out of memory?)"
+    return f"it exited with code {code} (os._exit, or a crash in native code)"

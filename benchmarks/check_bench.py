@@ -1,0 +1,58 @@
+"""Time each stage of `rasp check` per program: load / validate / evaluate / compile / verify.
+
+Runs in-process (no worker) so each stage is measured alone. "evaluate" includes tracr's
+dynamic validation, the reference comparison and the warnings; "compile" includes haiku's
+parameter init; "verify" includes jitting and running the compiled model on every input.
+
+    .venv/bin/python benchmarks/check_bench.py [PATH ...]   (default: programs/ and fixtures)
+"""
+
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = [
+    *sorted((ROOT / "programs").rglob("*.py")),
+    ROOT / "tests/fixtures/sample.py",
+    ROOT / "tests/fixtures/causal_count.py",
+    ROOT / "tests/fixtures/none_output.py",
+]
+STAGES = ["load", "validate", "evaluate", "compile", "verify"]
+
+
+def main(paths: list[Path]) -> None:
+    start = time.perf_counter()
+    from raspstudio.check import check_program  # imports tracr and JAX
+    from raspstudio.program import load_file
+
+    print(f"import engine (tracr, JAX): {time.perf_counter() - start:.2f} s")
+    print(f"python {platform.python_version()} on {platform.machine()}, {platform.node()}")
+    header = (
+        f"{'program':<34}{'inputs':>7}" + "".join(f"{s:>10}" for s in STAGES) + f"{'total':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    totals = dict.fromkeys(STAGES, 0.0)
+    for path in paths:
+        t0 = time.perf_counter()
+        loaded = load_file(str(path))
+        load_seconds = time.perf_counter() - t0
+        for program in loaded.programs:
+            result = check_program(program, loaded.config, loaded.reference)
+            seconds = {"load": load_seconds, **result.seconds}
+            load_seconds = 0.0  # the file is loaded once for all its programs
+            for stage in STAGES:
+                totals[stage] += seconds.get(stage, 0.0)
+            name = f"{path.stem}:{program.name}"[:33]
+            cells = "".join(f"{seconds.get(s, 0.0) * 1000:>8.0f}ms" for s in STAGES)
+            total = sum(seconds.values()) * 1000
+            print(f"{name:<34}{result.report.verified_inputs:>7}{cells}{total:>8.0f}ms")
+    print("-" * len(header))
+    cells = "".join(f"{totals[s]:>9.2f}s" for s in STAGES)
+    print(f"{'total':<41}{cells}{sum(totals.values()):>9.2f}s")
+
+
+if __name__ == "__main__":
+    main([Path(p) for p in sys.argv[1:]] or DEFAULT)

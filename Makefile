@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/rasp check programs/ tests/fixtures/sample.py
+	$(BIN)/rasp check programs/
+	$(BIN)/rasp compile programs/positional/reverse.py
 
 test: $(STAMP)
 	$(BIN)/ruff check .

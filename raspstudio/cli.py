@@ -145,12 +145,16 @@ def _describe_program(program, verified_note: str) -> str:
         return "not compiled"
     m = program.model
     text = (
-        f"compiled: {m.layers} layers, {m.heads} heads, {m.mlps} MLPs, "
-        f"d_model {m.residual_dim}, {m.params:,} params"
+        f"compiled: {_count(m.layers, 'layer')}, {_count(m.heads, 'head')}, "
+        f"{_count(m.mlps, 'MLP')}, d_model {m.residual_dim}, {m.params:,} params"
     )
     if program.verified_inputs:
         text += f"; verified on {program.verified_inputs} {verified_note}inputs"
     return text
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _print_text_report(reports: list[FileReport]) -> None:
@@ -163,8 +167,8 @@ def _print_text_report(reports: list[FileReport]) -> None:
             print(f"{shown}:{p.line}: `{p.name}` {_describe_program(p, note)}")
     s = summary_json(reports)
     print(
-        f"Checked {s['files']} files, {s['programs']} programs: "
-        f"{s['errors']} errors, {s['warnings']} warnings."
+        f"Checked {_count(s['files'], 'file')}, {_count(s['programs'], 'program')}: "
+        f"{_count(s['errors'], 'error')}, {_count(s['warnings'], 'warning')}."
     )
 
 
@@ -256,8 +260,8 @@ def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
 
 def print_layer_table(name: str, model: ModelSummary) -> None:
     print(
-        f"`{name}`: {model.layers} layers · {model.heads} heads · {model.mlps} MLPs · "
-        f"d_model {model.residual_dim} · {model.params:,} params"
+        f"`{name}`: {_count(model.layers, 'layer')} · {_count(model.heads, 'head')} · "
+        f"{_count(model.mlps, 'MLP')} · d_model {model.residual_dim} · {model.params:,} params"
     )
     table = Table()
     for column in ("layer", "block", "operations", "lines", "width"):

@@ -14,7 +14,7 @@ def test_check_text_output_uses_path_line_col_code_style():
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert any(line.startswith("negative_numerical_map.py:9:26: RASP501 error: ") for line in lines)
-    assert lines[-1] == "Checked 1 files, 1 programs: 1 errors, 1 warnings."
+    assert lines[-1] == "Checked 1 file, 1 program: 1 error, 1 warning."
 
 
 def test_check_clean_file_exits_zero_and_reports_verification():

@@ -153,7 +153,7 @@ def _same(expected: Any, got: Any, numerical: bool) -> bool:
     return expected == got
 
 
-def _sequences_agree(expected: list, got: list, numerical: bool) -> bool:
+def outputs_agree(expected: list, got: list, numerical: bool) -> bool:
     return all(_same(e, g, numerical) for e, g in zip(expected, got, strict=True))
 
 
@@ -167,7 +167,7 @@ def _compare_with_reference(evaluation: Evaluation, reference: Any, where: _Loca
             return [
                 where.diagnostic("RASP503", None, f"reference({xs}) raised {type(e).__name__}: {e}")
             ]
-        if len(expected) != len(out) or not _sequences_agree(expected, out, numerical=True):
+        if len(expected) != len(out) or not outputs_agree(expected, out, numerical=True):
             return [
                 where.diagnostic(
                     "RASP502",
@@ -266,7 +266,7 @@ def _verify(
     numerical = rasp.is_numerical(program.sop)
     for k, i in enumerate(rows):
         expected, got = evaluation.outputs[i], run.outputs[k]
-        if not _sequences_agree(expected, got, numerical):
+        if not outputs_agree(expected, got, numerical):
             return _mismatch(program, config, evaluation, compiled, run.residual[k], i, got, where)
     report.verified_inputs = len(rows)
     return []
@@ -290,7 +290,7 @@ def _mismatch(
         if not isinstance(expr, rasp.SOp) or id(expr) not in trace:
             continue
         decoded = _decode(expr, compiled, residual, len(xs))
-        if decoded is not None and not _sequences_agree(
+        if decoded is not None and not outputs_agree(
             trace[id(expr)], decoded, rasp.is_numerical(expr)
         ):
             culprit, culprit_expected, culprit_got = expr, trace[id(expr)], decoded

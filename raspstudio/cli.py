@@ -217,29 +217,23 @@ def _cmd_run(args: argparse.Namespace, engine: Engine) -> int:
     result, diagnostics, error = engine.run(path, tokens, args.program, _overrides(args))
     if result is None:
         return _print_load_errors(path, diagnostics, error)
-    width = max(len(str(t)) for t in tokens)
-    for key in ("input", "interpreter", "compiled"):
-        values = result[key]
-        row = "  ".join(str(v).rjust(width) for v in values) if values is not None else "—"
-        print(f"{key + ':':<13}{row}")
-    if result["interpreter_error"]:
-        print(f"interpreter error: {result['interpreter_error']}")
-    if result["compile_error"]:
-        print(f"not compiled: {result['compile_error']}")
-        return 1
-    agree = result["interpreter"] == result["compiled"] or _close(result)
-    print("agree" if agree else "DISAGREE: the compiled model differs from the interpreter")
-    return 0 if agree and not result["interpreter_error"] else 1
+    rows = {key: result[key] or [] for key in ("input", "interpreter", "compiled")}
+    width = max(len(_cell(v)) for values in rows.values() for v in values)
+    for key, values in rows.items():
+        print(f"{key + ':':<13}" + ("  ".join(_cell(v).rjust(width) for v in values) or "—"))
+    for problem in ("interpreter_error", "compile_error"):
+        if result[problem]:
+            print(f"{problem.replace('_', ' ')}: {result[problem]}")
+            return 1
+    if result["agree"]:
+        print("agree")
+        return 0
+    print("DISAGREE: the compiled model differs from the interpreter")
+    return 1
 
 
-def _close(result: dict) -> bool:
-    a, b = result["interpreter"], result["compiled"]
-    if a is None or b is None or len(a) != len(b):
-        return False
-    return all(
-        x is None or x == y or (isinstance(x, float | int) and abs(x - y) <= 1e-3)
-        for x, y in zip(a, b, strict=True)
-    )
+def _cell(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:

@@ -7,8 +7,11 @@ compiles its programs one request at a time (each request has its own timeout).
 from pathlib import Path
 from typing import Any
 
-from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify
-from raspstudio.compile import CompileFailure, compile_program
+from tracr.rasp import rasp
+
+from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify, outputs_agree
+from raspstudio.compile import Compiled, CompileFailure, compile_program
+from raspstudio.config import Config
 from raspstudio.evaluate import evaluate_program
 from raspstudio.program import LoadedFile, Program, load_file
 from raspstudio.report import Diagnostic, ProgramReport
@@ -75,8 +78,19 @@ def verify(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
     return result.report, compile_and_verify(result)
 
 
+def _compile(program: Program, config: Config) -> tuple[Compiled | None, str | None]:
+    """The compiled program, or (None, the first reason it does not compile)."""
+    problems = static_problems(program.sop)
+    if problems:
+        return None, problems[0].message
+    try:
+        return compile_program(program.sop, config), None
+    except CompileFailure as e:
+        return None, e.message
+
+
 def run(name: str | None, tokens: list) -> dict[str, Any]:
-    """Interpreter and compiled-model outputs for one input."""
+    """Interpreter and compiled-model outputs for one input, and whether they agree."""
     loaded, program = _program(name)
     config = loaded.config
     if unknown := set(tokens) - config.vocab:
@@ -85,38 +99,31 @@ def run(name: str | None, tokens: list) -> dict[str, Any]:
         raise RequestError(f"input length must be 1..{config.max_seq_len}, got {len(tokens)}")
     evaluation = evaluate_program(program.sop, [tokens], causal=config.causal)
     failure = next(iter(evaluation.failures.values()), None)
-    result: dict[str, Any] = {
+    compiled, compile_error = _compile(program, config)
+    interpreted = evaluation.outputs[0]
+    outputs = run_batched(compiled.model, [tokens]).outputs[0] if compiled else None
+    return {
         "program": program.name,
         "input": tokens,
-        "interpreter": evaluation.outputs[0],
+        "interpreter": interpreted,
         "interpreter_error": failure.message if failure else None,
-        "compiled": None,
-        "compile_error": None,
+        "compiled": outputs,
+        "compile_error": compile_error,
+        "agree": interpreted is not None
+        and outputs is not None
+        and outputs_agree(interpreted, outputs, rasp.is_numerical(program.sop)),
     }
-    problems = static_problems(program.sop)
-    if problems:
-        result["compile_error"] = problems[0].message
-        return result
-    try:
-        compiled = compile_program(program.sop, config)
-    except CompileFailure as e:
-        result["compile_error"] = e.message
-        return result
-    result["compiled"] = run_batched(compiled.model, [tokens]).outputs[0]
-    return result
 
 
 def compile(name: str | None) -> dict[str, Any]:
     """The layer table of one program, or why it does not compile."""
     loaded, program = _program(name)
-    problems = static_problems(program.sop)
-    if problems:
-        return {"program": program.name, "model": None, "error": problems[0].message}
-    try:
-        compiled = compile_program(program.sop, loaded.config)
-    except CompileFailure as e:
-        return {"program": program.name, "model": None, "error": e.message}
-    return {"program": program.name, "model": compiled.summary, "error": None}
+    compiled, error = _compile(program, loaded.config)
+    return {
+        "program": program.name,
+        "model": compiled.summary if compiled else None,
+        "error": error,
+    }
 
 
 HANDLERS = {"load": load, "analyze": analyze, "verify": verify, "run": run, "compile": compile}

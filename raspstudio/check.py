@@ -22,7 +22,7 @@ from raspstudio.inputs import input_space
 from raspstudio.program import Program
 from raspstudio.report import Diagnostic, ProgramReport, Span
 from raspstudio.run_model import run_batched
-from raspstudio.spans import span_of
+from raspstudio.spans import span_of, traceback_span
 from raspstudio.validate import static_problems, walk
 
 HUGE_MLP = 1024  # hidden units above which RASP604 warns
@@ -164,9 +164,10 @@ def _compare_with_reference(evaluation: Evaluation, reference: Any, where: _Loca
         try:
             expected = list(reference(list(xs)))
         except Exception as e:  # noqa: BLE001 - any failure of user code is reported
-            return [
-                where.diagnostic("RASP503", None, f"reference({xs}) raised {type(e).__name__}: {e}")
-            ]
+            defined_in = getattr(getattr(reference, "__code__", None), "co_filename", "")
+            span = traceback_span(e.__traceback__, defined_in)
+            message = f"reference({xs}) raised {type(e).__name__}: {e}"
+            return [Diagnostic("RASP503", message, span or where.span(None), where.program.name)]
         if len(expected) != len(out) or not outputs_agree(expected, out, numerical=True):
             return [
                 where.diagnostic(
@@ -303,24 +304,44 @@ def _mismatch(
     if culprit is not program.sop:
         message += f"; program output expected {_fmt(expected)}, got {_fmt(got)}"
     found = [where.diagnostic("RASP501", culprit, message, [(program.sop, "program output")])]
-    if _depends_on_exactness(culprit):
-        found.append(
-            where.diagnostic(
-                "RASP603",
-                culprit,
-                f"{_name(culprit)} compiles to an MLP that approximates it with "
-                f"MLP_EXACTNESS={config.mlp_exactness}, too low for MAX_SEQ_LEN="
-                f"{config.max_seq_len}; raise MLP_EXACTNESS (e.g. to 1000)",
-            )
-        )
+    hint = _approximation_hint(culprit, config, compiled, trace)
+    if hint:
+        found.append(where.diagnostic("RASP603", culprit, f"{_name(culprit)} {hint}"))
     return found
 
 
-def _depends_on_exactness(expr: rasp.RASPExpr) -> bool:
-    """Operations whose MLP is an approximation controlled by mlp_exactness."""
-    if isinstance(expr, rasp.SelectorWidth):
-        return True
-    return isinstance(expr, rasp.Map) and rasp.is_numerical(expr.inner)
+def _approximation_hint(
+    expr: rasp.RASPExpr, config: Config, compiled: Compiled, trace: dict[int, Any]
+) -> str | None:
+    """Why an approximating MLP (SelectorWidth, Map of a numerical SOp) went wrong, if it is one.
+
+    A numerical Map's MLP is built only for the values tracr infers for its input; tracr infers
+    {0, 1, 1/2, ..., 1/n} for a numerical mean, so a Map of a fraction such as 2/3 is wrong
+    whatever the exactness. Otherwise the approximation is too coarse for the sequence length.
+    """
+    exactness = config.mlp_exactness
+    if isinstance(expr, rasp.Map) and rasp.is_numerical(expr.inner):
+        value_set = compiled.graph.nodes[expr.inner.label].get(nodes.VALUE_SET, set())
+        unknown = [
+            v
+            for v in trace.get(id(expr.inner), [])
+            if v is not None and not any(math.isclose(v, s, abs_tol=1e-9) for s in value_set)
+        ]
+        if unknown:
+            return (
+                f"compiles to an MLP built only for the values tracr infers for its input "
+                f"`{display_name(expr.inner)}` ({_fmt(sorted(value_set))}), but it receives "
+                f"{_fmt(unknown[:1])}: tracr assumes a numerical mean is 0 or 1/n. No "
+                "MLP_EXACTNESS fixes this; compute the value categorically instead (e.g. "
+                "compare counts from SelectorWidth rather than a fraction)"
+            )
+    elif not isinstance(expr, rasp.SelectorWidth):
+        return None
+    return (
+        f"compiles to an MLP that approximates it with MLP_EXACTNESS={exactness}, too coarse "
+        f"for MAX_SEQ_LEN={config.max_seq_len}; raise MLP_EXACTNESS (e.g. to "
+        f"{max(1000, 10 * exactness)})"
+    )
 
 
 def _decode(expr: rasp.SOp, compiled: Compiled, residual: np.ndarray, length: int) -> list | None:

@@ -24,6 +24,7 @@ from tracr.craft import bases
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
+from raspstudio.inputs import sorted_vocab
 from raspstudio.report import LayerBlock, ModelSummary
 from raspstudio.spans import span_of
 
@@ -129,7 +130,7 @@ def _failing_element(expr: rasp.RASPExpr, graph: nx.DiGraph) -> str | None:
     else:
         return None
     value_sets = [
-        sorted(graph.nodes[a.label].get(nodes.VALUE_SET, ()), key=repr) for a in argument_sets
+        sorted_vocab(graph.nodes[a.label].get(nodes.VALUE_SET, ())) for a in argument_sets
     ]
     for args in itertools.product(*value_sets):
         try:

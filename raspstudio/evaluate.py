@@ -77,7 +77,7 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
     def _call(self, expr: rasp.RASPExpr, fn: Callable, *args: Any) -> Any:
         try:
             result = fn(*args)
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             shown = ", ".join(repr(a) for a in args)
             raise _OperationFailed(
                 "RASP201", expr, f"{type(e).__name__}: {e} (when called with {shown})"
@@ -86,7 +86,7 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
             raise _OperationFailed(
                 "RASP307",
                 expr,
-                f"its function returned a RASP expression ({result.label}) for "
+                f"its function returned a RASP expression (a {type(result).__name__}) for "
                 f"{', '.join(repr(a) for a in args)}: an SOp is used inside the function. "
                 "Functions must work on plain values; combine SOps with SequenceMap instead",
             )
@@ -113,7 +113,13 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
         try:
             out = super().eval_aggregate(sop, xs)
         except ValueError as e:  # tracr's mean of non-numbers
-            raise _OperationFailed("RASP201", sop, str(e)) from e
+            raise _OperationFailed(
+                "RASP201",
+                sop,
+                "a query selects several values and they are not numbers, so the RASP "
+                f"interpreter cannot average them ({e}); make the selector select at most one "
+                "position per query",
+            ) from e
         agg_in = self.evaluate(sop.sop, xs)
         if rasp.is_categorical(sop) and not set(out) <= set(agg_in) | {None}:
             self.unsupported.append(

@@ -76,7 +76,9 @@ def load_file(path: str, text: str | None = None, overrides: dict | None = None)
     loaded.reference = getattr(module, "reference", None)
     if not callable(loaded.reference):
         loaded.reference = None
-    if not loaded.programs and not any(d.code == "RASP102" for d in loaded.diagnostics):
+    if not loaded.programs and not any(
+        d.code in ("RASP102", "RASP108") for d in loaded.diagnostics
+    ):
         loaded.diagnostics.append(
             _whole_line(
                 "RASP104",

@@ -89,7 +89,8 @@ class Worker:
             code = self._kill()
             raise WorkerError(_death_message(code), "crashed") from None
         if status == "interrupted":
-            raise WorkerError(too_slow + "; it was running here when stopped", "timeout", value)
+            where = "; it was running here when stopped" if value else ""
+            raise WorkerError(too_slow + where, "timeout", value)
         if status == "error":
             message, span = value
             raise WorkerError(message, "error", span)
@@ -130,6 +131,8 @@ def _has_fileno(stream: Any) -> bool:
 
 
 def _death_message(code: int | None) -> str:
+    if code == -signal.SIGKILL:
+        return "it was killed (SIGKILL: out of memory?)"
     if code is not None and code < 0:
-        return f"it was killed by signal {-code} (out of memory?)"
+        return f"it was killed by {signal.Signals(-code).name} (a crash in native code?)"
     return f"it exited with code {code} (os._exit, or a crash in native code)"

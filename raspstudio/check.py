@@ -15,14 +15,14 @@ import numpy as np
 from tracr.compiler import nodes
 from tracr.rasp import rasp
 
-from raspstudio.compile import Compiled, CompileFailure, compile_program, display_name
+from raspstudio.compile import Compiled, CompileFailure, compile_program
 from raspstudio.config import Config
 from raspstudio.evaluate import Evaluation, evaluate_program
 from raspstudio.inputs import input_space
 from raspstudio.program import Program
 from raspstudio.report import Diagnostic, ProgramReport, Span
 from raspstudio.run_model import run_batched
-from raspstudio.spans import span_of, traceback_span
+from raspstudio.spans import display_name, span_of, traceback_span
 from raspstudio.validate import static_problems, walk
 
 HUGE_MLP = 1024  # hidden units above which RASP604 warns
@@ -110,6 +110,8 @@ def analyze_program(program: Program, config: Config, reference: Any = None) -> 
     if reference is not None:
         diagnostics += _compare_with_reference(evaluation, reference, where)
     diagnostics += _warnings(program, evaluation, where)
+    if config.causal:
+        diagnostics += _causal_difference(program, evaluation, where)
     return result
 
 
@@ -225,6 +227,23 @@ def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list
     return found
 
 
+def _causal_difference(program: Program, causal: Evaluation, where: _Locator) -> list[Diagnostic]:
+    """Warn when CAUSAL = True changes what the program computes (each query sees its prefix)."""
+    full = evaluate_program(program.sop, causal.inputs, causal=False)
+    for xs, masked, unmasked in zip(causal.inputs, causal.outputs, full.outputs, strict=True):
+        if masked is not None and unmasked is not None and masked != unmasked:
+            return [
+                where.diagnostic(
+                    "RASP606",
+                    program.sop,
+                    f"with CAUSAL = True each position sees only the tokens up to itself: on "
+                    f"input {xs} `{program.name}` gives {_fmt(masked)}, while over the whole "
+                    f"sequence it gives {_fmt(unmasked)}. The checks use the causal meaning",
+                )
+            ]
+    return []
+
+
 def _first_negative(expr: rasp.RASPExpr, evaluation: Evaluation) -> tuple[list, list] | None:
     for xs, trace in zip(evaluation.inputs, evaluation.traces, strict=True):
         values = trace.get(id(expr))
@@ -303,7 +322,8 @@ def _mismatch(
     )
     if culprit is not program.sop:
         message += f"; program output expected {_fmt(expected)}, got {_fmt(got)}"
-    found = [where.diagnostic("RASP501", culprit, message, [(program.sop, "program output")])]
+    related = [] if culprit is program.sop else [(program.sop, f"`{program.name}`, the output")]
+    found = [where.diagnostic("RASP501", culprit, message, related)]
     hint = _approximation_hint(culprit, config, compiled, trace)
     if hint:
         found.append(where.diagnostic("RASP603", culprit, f"{_name(culprit)} {hint}"))

@@ -5,6 +5,7 @@ Exit codes: 0 no error diagnostics, 1 errors found, 2 usage error.
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,8 @@ def _print_text_report(reports: list[FileReport]) -> None:
         shown = _display(report.path)
         for d in report.diagnostics:
             print(f"{shown}:{d.span.line}:{d.span.column}: {d.code} {d.severity}: {d.message}")
+            for span, note in d.related:
+                print(f"{shown}:{span.line}:{span.column}: note: {note}")
         for p in report.programs:
             note = "sampled " if p.sampled else ""
             print(f"{shown}:{p.line}: `{p.name}` {_describe_program(p, note)}")
@@ -271,6 +274,7 @@ COMMANDS = {"check": _cmd_check, "run": _cmd_run, "compile": _cmd_compile}
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `rasp check | head` ends quietly
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -61,6 +61,7 @@ _CATALOGUE = [
     Code("RASP603", "low-mlp-exactness", "warning", "An MLP approximation is inexact"),
     Code("RASP604", "huge-mlp", "warning", "An operation compiles to a very large MLP"),
     Code("RASP605", "unnamed-operation", "warning", "An operation has no name"),
+    Code("RASP606", "causal-difference", "warning", "Causal masking changes the output"),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}

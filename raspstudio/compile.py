@@ -26,7 +26,7 @@ from tracr.rasp import rasp
 from raspstudio.config import Config
 from raspstudio.inputs import sorted_vocab
 from raspstudio.report import LayerBlock, ModelSummary
-from raspstudio.spans import span_of
+from raspstudio.spans import display_name, span_of
 
 
 @dataclass
@@ -223,8 +223,3 @@ def _block(
         lines=[s.line if s else None for s in spans],
         width=width,
     )
-
-
-def display_name(expr: rasp.RASPExpr) -> str:
-    """The user's name for an operation; the unique label for an unnamed one (`map_7`)."""
-    return expr.label if expr.name == rasp.default_name(expr) else expr.name

@@ -1,4 +1,4 @@
-"""Source spans for RASP expressions: where in the user's file each expression was created.
+"""How users recognise RASP expressions: where in their file each one was created, and its name.
 
 While a user file runs, `RASPExpr.__init__` is wrapped so that every new expression records the
 innermost frame of that file (DESIGN §4): the column range comes from the bytecode position
@@ -71,3 +71,8 @@ def recording_spans(path: str) -> Iterator[None]:
         yield
     finally:
         rasp.RASPExpr.__init__ = original_init
+
+
+def display_name(expr: rasp.RASPExpr) -> str:
+    """The user's name for an operation; the unique label for an unnamed one (`map_7`)."""
+    return expr.label if expr.name == rasp.default_name(expr) else expr.name

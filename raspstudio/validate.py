@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from tracr.compiler import validating
 from tracr.rasp import rasp
 
+from raspstudio.spans import display_name
+
 
 @dataclass
 class Problem:
@@ -59,7 +61,7 @@ def static_problems(program: rasp.SOp) -> list[Problem]:
         elif isinstance(expr, _COMPOSITES):
             problems.append(_composite_problem(expr))
         elif (unsupported := validating._static_validate_expr(expr)) is not None:
-            problems.append(Problem("RASP301", expr, unsupported.reason, []))
+            problems.append(Problem("RASP301", expr, _encoding_reason(expr, unsupported), []))
         for child in expr.children:
             if isinstance(child, rasp.LengthType):
                 problems.append(
@@ -85,6 +87,20 @@ def static_problems(program: rasp.SOp) -> list[Problem]:
     return problems
 
 
+def _encoding_reason(expr: rasp.RASPExpr, unsupported: validating.TracrUnsupportedExpr) -> str:
+    """tracr's reason, except where its wording is wrong (it swaps an Aggregate's encodings)."""
+    if isinstance(expr, rasp.Aggregate):
+        outer, inner = rasp.get_encoding(expr).value, rasp.get_encoding(expr.sop).value
+        if outer != inner:
+            wrap = f"rasp.{outer}(...)"
+            return (
+                f"the Aggregate is {outer} but the SOp it aggregates, "
+                f"`{display_name(expr.sop)}`, is {inner}; tracr needs both the same: wrap "
+                f"`{display_name(expr.sop)}` (or the Map that makes it) in {wrap}"
+            )
+    return unsupported.reason.strip()
+
+
 def _composite_problem(expr: rasp.Selector) -> Problem:
     parts = [c for c in expr.children if isinstance(c, rasp.Selector)]
     kind = {rasp.SelectorAnd: "&", rasp.SelectorOr: "|", rasp.SelectorNot: "~"}[type(expr)]
@@ -94,5 +110,5 @@ def _composite_problem(expr: rasp.Selector) -> Problem:
         f"tracr cannot compile a combined selector (`{kind}`) unless both Selects use the same "
         "keys and the same queries; write a single rasp.Select whose predicate combines both "
         "conditions over one key SOp and one query SOp (build them with SequenceMap if needed)",
-        [(p, "combined selector part") for p in parts],
+        [(p, f"`{display_name(p)}` is combined here") for p in parts],
     )

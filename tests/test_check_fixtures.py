@@ -23,6 +23,8 @@ EXPECTED = {
     "no_tokens.py": [("RASP308", "error", 8)],
     "syntax_error.py": [("RASP101", "error", 6)],
     "huge_mlp.py": [("RASP604", "warning", 9)],
+    "map_of_fraction.py": [("RASP501", "error", 12), ("RASP603", "warning", 12)],
+    "causal_count.py": [("RASP606", "warning", 10)],
 }
 
 
@@ -61,7 +63,7 @@ def test_sample_program_compiles_and_is_verified_exhaustively(report):
 
 def test_causal_program_is_checked_with_causal_semantics(report):
     causal = _file(report, "causal_count.py")  # its reference counts over prefixes only
-    assert causal["diagnostics"] == []
+    assert [d["code"] for d in causal["diagnostics"]] == ["RASP606"]  # and says so
     assert causal["programs"][0]["verified_inputs"] == 2 + 4 + 8 + 16 + 32
 
 
@@ -81,6 +83,12 @@ def test_miscompilation_message_carries_the_smallest_counterexample(report):
         and "expected [-1]" in d["message"]
         and "got [0]" in d["message"]
     )
+
+
+def test_map_of_a_fraction_is_explained_as_a_value_set_gap(report):
+    diagnostics = _file(report, "map_of_fraction.py")["diagnostics"]
+    (hint,) = [d["message"] for d in diagnostics if d["code"] == "RASP603"]
+    assert "[0.6667]" in hint and "No MLP_EXACTNESS fixes this" in hint
 
 
 def test_value_set_failure_names_the_element(report):

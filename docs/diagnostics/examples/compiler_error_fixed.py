@@ -1,0 +1,7 @@
+from tracr.rasp import rasp
+
+VOCAB = {"a", "b"}
+MAX_SEQ_LEN = 4
+
+label = rasp.Map(lambda x: "yes" if x == "a" else "no", rasp.tokens)
+program = rasp.categorical(label).named("label")

@@ -1,0 +1,8 @@
+from tracr.rasp import rasp
+
+VOCAB = {"a", "b"}
+MAX_SEQ_LEN = 6
+MLP_EXACTNESS = 10
+
+same = rasp.Select(rasp.tokens, rasp.tokens, rasp.Comparison.EQ).named("same")
+program = rasp.SelectorWidth(same).named("histogram")

@@ -1,0 +1,5 @@
+from tracr.rasp import rasp
+
+MAX_SEQ_LEN = 4
+
+program = rasp.Map(lambda x: x == "a", rasp.tokens).named("is_a")

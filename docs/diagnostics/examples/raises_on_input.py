@@ -1,0 +1,8 @@
+from tracr.rasp import rasp
+
+VOCAB = {"a", "b", "c"}
+MAX_SEQ_LEN = 3
+
+SCORES = {"a": 1, "b": 2}
+
+program = rasp.Map(lambda x: SCORES[x], rasp.tokens).named("score")

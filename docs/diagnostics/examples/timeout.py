@@ -1,0 +1,15 @@
+from tracr.rasp import rasp
+
+VOCAB = {0, 1, 2, 3}
+MAX_SEQ_LEN = 3
+
+
+def collatz_steps(n):
+    steps = 0
+    while n != 1:  # never true for n == 0: 0 // 2 == 0
+        n = n // 2 if n % 2 == 0 else 3 * n + 1
+        steps += 1
+    return steps
+
+
+program = rasp.Map(collatz_steps, rasp.tokens).named("steps")

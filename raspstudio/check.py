@@ -21,7 +21,7 @@ from raspstudio.evaluate import Evaluation, evaluate_program
 from raspstudio.inputs import input_space
 from raspstudio.program import Program
 from raspstudio.report import Diagnostic, ProgramReport, Span
-from raspstudio.run_model import run_batched
+from raspstudio.run_model import run_compiled
 from raspstudio.spans import display_name, span_of, traceback_span
 from raspstudio.validate import static_problems, walk
 
@@ -282,7 +282,7 @@ def _verify(
     rows = [i for i, out in enumerate(evaluation.outputs) if out is not None]
     if not rows:
         return []
-    run = run_batched(compiled.model, [evaluation.inputs[i] for i in rows])
+    run = run_compiled(compiled.model, [evaluation.inputs[i] for i in rows])
     numerical = rasp.is_numerical(program.sop)
     for k, i in enumerate(rows):
         expected, got = evaluation.outputs[i], run.outputs[k]

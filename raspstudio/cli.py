@@ -65,6 +65,11 @@ def _build_parser() -> argparse.ArgumentParser:
     group.add_argument("--mlp-exactness", type=_positive_int, metavar="K")
     group.add_argument("--max-inputs", type=_positive_int, metavar="M")
     group.add_argument(
+        "--backend",
+        choices=["numpy", "jax"],
+        help="compiled-model backend: numpy (default, fast) or jax (stock tracr, for comparison)",
+    )
+    group.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
@@ -97,6 +102,7 @@ def _overrides(args: argparse.Namespace) -> dict:
         "causal": args.causal,
         "mlp_exactness": args.mlp_exactness,
         "max_inputs": args.max_inputs,
+        "backend": args.backend,
     }
     overrides = {k: v for k, v in overrides.items() if v is not None}
     try:

@@ -6,6 +6,7 @@ is read from tracr's public results: which residual directions each head and MLP
 """
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -15,7 +16,6 @@ import numpy as np
 from tracr.compiler import (
     basis_inference,
     craft_graph_to_model,
-    craft_model_to_transformer,
     expr_to_craft_graph,
     nodes,
     rasp_to_graph,
@@ -23,6 +23,7 @@ from tracr.compiler import (
 from tracr.craft import bases
 from tracr.rasp import rasp
 
+from raspstudio import fast
 from raspstudio.config import Config
 from raspstudio.inputs import sorted_vocab
 from raspstudio.report import LayerBlock, ModelSummary
@@ -31,7 +32,7 @@ from raspstudio.spans import display_name, span_of
 
 @dataclass
 class Compiled:
-    model: Any  # tracr.compiler.assemble.AssembledTransformerModel
+    model: Any  # fast.FastModel, or tracr's AssembledTransformerModel with backend "jax"
     graph: nx.DiGraph
     summary: ModelSummary
 
@@ -50,7 +51,7 @@ def compile_program(program: rasp.SOp, config: Config) -> Compiled:
     _add_value_sets_and_blocks(extracted, config)
     try:
         craft_model = craft_graph_to_model.craft_graph_to_model(graph, extracted.sources)
-        model = craft_model_to_transformer.craft_model_to_transformer(
+        model = _assemble(config.backend)(
             craft_model=craft_model,
             graph=graph,
             sink=extracted.sink,
@@ -62,6 +63,15 @@ def compile_program(program: rasp.SOp, config: Config) -> Compiled:
     except Exception as e:
         raise CompileFailure("RASP401", _readable(e), None) from e
     return Compiled(model, graph, summarize(model, graph))
+
+
+def _assemble(backend: str) -> Callable[..., Any]:
+    """The model builder: NumPy (fast.py, the default) or stock tracr, which imports JAX."""
+    if backend == "jax":
+        from tracr.compiler import craft_model_to_transformer
+
+        return craft_model_to_transformer.craft_model_to_transformer
+    return fast.assemble_model
 
 
 def _extract_graph(program: rasp.SOp) -> rasp_to_graph.ExtractRaspGraphOutput:

@@ -31,6 +31,7 @@ class Config:
     compiler_bos: str = "BOS"
     compiler_pad: str = "PAD"
     max_inputs: int = 2000
+    backend: str = "numpy"  # "numpy" (fast.py) or "jax" (stock tracr: haiku and JAX)
     # Where each non-default value came from, e.g. {"vocab": "file"}; used to locate errors.
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -99,6 +100,8 @@ def _validated(config: Config) -> Config:
         )
     if not _is_int(config.max_inputs) or config.max_inputs < 1:
         raise ConfigError("max_inputs", f"max_inputs must be positive, got {config.max_inputs!r}")
+    if config.backend not in ("numpy", "jax"):
+        raise ConfigError("backend", f'backend must be "numpy" or "jax", got {config.backend!r}')
     if not isinstance(config.causal, bool):
         raise ConfigError("causal", f"CAUSAL must be True or False, got {config.causal!r}")
     config.examples = _validated_examples(config)

@@ -15,7 +15,7 @@ from raspstudio.config import Config
 from raspstudio.evaluate import evaluate_program
 from raspstudio.program import LoadedFile, Program, load_file
 from raspstudio.report import Diagnostic, ProgramReport
-from raspstudio.run_model import run_batched
+from raspstudio.run_model import run_compiled
 from raspstudio.validate import static_problems
 
 
@@ -101,7 +101,7 @@ def run(name: str | None, tokens: list) -> dict[str, Any]:
     failure = next(iter(evaluation.failures.values()), None)
     compiled, compile_error = _compile(program, config)
     interpreted = evaluation.outputs[0]
-    outputs = run_batched(compiled.model, [tokens]).outputs[0] if compiled else None
+    outputs = run_compiled(compiled.model, [tokens]).outputs[0] if compiled else None
     return {
         "program": program.name,
         "input": tokens,

@@ -1,30 +1,32 @@
-"""Run a compiled tracr model on many inputs at once (stock JAX/haiku forward pass).
+"""Run a compiled model on many inputs at once: NumPy (fast.py) or stock tracr's JAX model.
 
-tracr's `model.apply` takes one input and builds its model without a padding mask, so padded
+The JAX path exists to check the NumPy one and for `--backend jax`. tracr's `model.apply`
+takes one input and builds its model without a padding mask, so padded
 batches would let queries attend to PAD positions. Here the same haiku modules are rebuilt with
 `pad_token` set (keys at PAD positions are masked out), jitted once per program with a fixed
 batch shape, and fed every input padded to MAX_SEQ_LEN + 1 (BOS included).
 """
 
-from dataclasses import dataclass
 from typing import Any
 
-import haiku as hk
-import jax
 import numpy as np
+
+from raspstudio.fast import FastModel, Forward, forward
 
 BATCH = 256
 
 
-@dataclass
-class ModelRun:
+def run_compiled(model: Any, inputs: list[list]) -> Forward:
     """Decoded outputs per input (BOS dropped) and the final residual stream [N, T, D]."""
+    if isinstance(model, FastModel):
+        return forward(model, inputs)
+    return _run_jax(model, inputs)
 
-    outputs: list[list]
-    residual: np.ndarray
 
+def _run_jax(model: Any, inputs: list[list]) -> Forward:
+    import haiku as hk  # only the stock path pays for JAX
+    import jax
 
-def run_batched(model: Any, inputs: list[list]) -> ModelRun:
     encoder = model.input_encoder
     width = encoder._max_seq_len
     pad = encoder.pad_encoding
@@ -55,4 +57,4 @@ def run_batched(model: Any, inputs: list[list]) -> ModelRun:
     for row, xs in enumerate(inputs):
         values = unembedded_all[row, 1 : len(xs) + 1].tolist()
         outputs.append(model.output_encoder.decode(values) if model.output_encoder else values)
-    return ModelRun(outputs=outputs, residual=residual)
+    return Forward(outputs=outputs, residual=residual)

@@ -7,7 +7,7 @@ from tracr.rasp import rasp
 
 from raspstudio.compile import CompileFailure, compile_program
 from raspstudio.config import Config
-from raspstudio.run_model import run_batched
+from raspstudio.run_model import run_compiled
 
 CONFIG = Config(vocab=frozenset({1, 2, 3}), max_seq_len=4)
 
@@ -54,6 +54,6 @@ def test_batched_run_with_padding_matches_tracr_apply_one_by_one():
         program, {1, 2, 3}, 4, compiler_bos="BOS", compiler_pad="PAD"
     )
     inputs = [[3], [2, 1], [3, 1, 2], [1, 3, 2]]
-    batched = run_batched(model, inputs).outputs
+    batched = run_compiled(model, inputs).outputs
     one_by_one = [model.apply(["BOS", *xs]).decoded[1:] for xs in inputs]
     assert batched == one_by_one == [sorted(xs) for xs in inputs]

@@ -1,10 +1,13 @@
 """Time each stage of `rasp check` per program: load / validate / evaluate / compile / verify.
 
 Runs in-process (no worker) so each stage is measured alone. "evaluate" includes tracr's
-dynamic validation, the reference comparison and the warnings; "compile" includes haiku's
-parameter init; "verify" includes jitting and running the compiled model on every input.
+dynamic validation, the reference comparison and the warnings; "compile" is tracr's passes
+plus model assembly; "verify" runs the compiled model on every input and compares.
 
-    .venv/bin/python benchmarks/check_bench.py [PATH ...]   (default: programs/ and fixtures)
+    .venv/bin/python benchmarks/check_bench.py [--backend jax] [PATH ...]
+
+The default backend is NumPy (fast.py); `--backend jax` measures stock tracr (haiku `init`,
+jitted JAX forward) for comparison. Default paths: programs/ and three fixtures.
 """
 
 import platform
@@ -22,7 +25,7 @@ DEFAULT = [
 STAGES = ["load", "validate", "evaluate", "compile", "verify"]
 
 
-def main(paths: list[Path]) -> None:
+def main(paths: list[Path], backend: str) -> None:
     start = time.perf_counter()
     from raspstudio.check import check_program  # imports tracr and JAX
     from raspstudio.program import load_file
@@ -37,7 +40,7 @@ def main(paths: list[Path]) -> None:
     totals = dict.fromkeys(STAGES, 0.0)
     for path in paths:
         t0 = time.perf_counter()
-        loaded = load_file(str(path))
+        loaded = load_file(str(path), overrides={"backend": backend})
         load_seconds = time.perf_counter() - t0
         for program in loaded.programs:
             result = check_program(program, loaded.config, loaded.reference)
@@ -55,4 +58,9 @@ def main(paths: list[Path]) -> None:
 
 
 if __name__ == "__main__":
-    main([Path(p) for p in sys.argv[1:]] or DEFAULT)
+    args = sys.argv[1:]
+    backend = "numpy"
+    if args[:1] == ["--backend"]:
+        backend, args = args[1], args[2:]
+    print(f"backend: {backend}")
+    main([Path(p) for p in args] or DEFAULT, backend)

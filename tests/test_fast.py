@@ -6,6 +6,8 @@ a few edge shapes, comparing with `compile_rasp_to_model`: its `apply` on the lo
 run batched (run_model's JAX path) on every tested input.
 """
 
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -155,3 +157,17 @@ def test_forward_keeps_layer_residuals_and_attention_patterns():
     assert weights.shape == (1, model.model_config.num_heads, 4, 4)
     assert np.allclose(weights.sum(axis=-1), 1)
     assert run.outputs == [[2, 1, 2]]
+
+
+def test_the_engine_does_not_import_jax_unless_the_stock_backend_is_asked_for():
+    code = (
+        "import sys, raspstudio.cli, raspstudio.handlers, raspstudio.worker_process\n"
+        "from raspstudio.check import check_program\n"
+        "from raspstudio.program import load_file\n"
+        f"loaded = load_file({str(ROOT / 'programs/positional/reverse.py')!r})\n"
+        "result = check_program(loaded.programs[0], loaded.config)\n"
+        "assert result.report.verified_inputs > 0\n"
+        "print(sorted(m for m in ('jax', 'haiku', 'jaxlib') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

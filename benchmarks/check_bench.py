@@ -30,7 +30,7 @@ def main(paths: list[Path], backend: str) -> None:
     from raspstudio.check import check_program  # imports tracr and JAX
     from raspstudio.program import load_file
 
-    print(f"import engine (tracr, JAX): {time.perf_counter() - start:.2f} s")
+    print(f"import engine (tracr; JAX only for --backend jax): {time.perf_counter() - start:.2f} s")
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.node()}")
     header = (
         f"{'program':<34}{'inputs':>7}" + "".join(f"{s:>10}" for s in STAGES) + f"{'total':>10}"

@@ -87,9 +87,10 @@ def _inputs(config: Config) -> list[list]:
     return list({tuple(x): x for x in chosen}.values())
 
 
-@pytest.mark.parametrize(
-    ("program", "config"), _file_programs() + _tracr_cases() + _edge_programs()
-)
+ALL = _file_programs() + _tracr_cases() + _edge_programs()
+
+
+@pytest.mark.parametrize(("program", "config"), ALL)
 def test_numpy_model_is_bit_identical_to_tracr_and_decodes_the_same(program, config):
     try:
         stock = compiling.compile_rasp_to_model(
@@ -171,3 +172,21 @@ def test_the_engine_does_not_import_jax_unless_the_stock_backend_is_asked_for():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("edge", "check"),
+    [
+        ("edge:two-heads-one-layer", lambda m: m.model_config.num_heads >= 2),
+        ("edge:numerical-output", lambda m: not m.categorical_output),
+        ("edge:causal-hist", lambda m: m.model_config.causal),
+        ("negative_numerical_map:program", lambda m: not _attention_used(m, 0)),
+    ],
+)
+def test_the_edge_cases_really_have_their_shape(edge, check):
+    (program, config) = next(p.values for p in ALL if p.id == edge)
+    assert check(compile_program(program, config).model)
+
+
+def _attention_used(model: FastModel, layer: int) -> bool:
+    return bool(model.params[f"transformer/layer_{layer}/attn/linear"]["w"].any())

@@ -1,6 +1,6 @@
 """Stock tracr vs the NumPy path: compile a program and run it on the same ≥ 500 inputs.
 
-    .venv/bin/python benchmarks/verify_bench.py
+    .venv/bin/python benchmarks/verify_bench.py [--verdicts-only]
 
 For each program (tracr's TEST_CASES with at least 500 possible inputs, one per family, and
 programs/ files likewise), in one process:
@@ -10,6 +10,7 @@ programs/ files likewise), in one process:
 It checks both give the same outputs wherever RASP's output is defined, prints the times and
 the ratio, then the time to a first verified verdict (`check_program`: evaluate, validate,
 compile, verify over the whole input space) and the peak memory of the fast path.
+`--verdicts-only` skips the (slow) stock comparison and prints only the verdict times.
 """
 
 import re
@@ -63,7 +64,23 @@ def same(a: list, b: list, defined: list) -> bool:
     )
 
 
+def first_verdict_seconds(name: str, program: object, config: Config) -> float:
+    t0 = time.perf_counter()
+    check_program(Program(name, program, Span(1, 1, 1, 2)), config)
+    return time.perf_counter() - t0
+
+
+def print_verdicts(verdicts: list[float]) -> None:
+    print(
+        f"time to a first verified verdict (whole input space, check_program): median "
+        f"{statistics.median(verdicts) * 1000:.0f} ms, max {max(verdicts) * 1000:.0f} ms"
+    )
+
+
 def main() -> None:
+    if "--verdicts-only" in sys.argv:
+        print_verdicts([first_verdict_seconds(*p) for p in programs()])
+        return
     print(f"{'program':<30}{'stock':>10}{'fast':>10}{'ratio':>8}  agree")
     ratios, verdicts, peaks = [], [], []
     for name, program, config in programs():
@@ -89,15 +106,10 @@ def main() -> None:
         ratios.append(stock_s / fast_s)
         print(f"{name:<30}{stock_s:>9.2f}s{fast_s * 1000:>8.0f}ms{ratios[-1]:>7.0f}x  {agree}")
 
-        t0 = time.perf_counter()
-        check_program(Program(name, program, Span(1, 1, 1, 2)), config)
-        verdicts.append(time.perf_counter() - t0)
+        verdicts.append(first_verdict_seconds(name, program, config))
 
     print(f"\nmedian ratio: {statistics.median(ratios):.0f}x over {len(ratios)} programs")
-    print(
-        f"time to a first verified verdict (whole input space, check_program): median "
-        f"{statistics.median(verdicts) * 1000:.0f} ms, max {max(verdicts) * 1000:.0f} ms"
-    )
+    print_verdicts(verdicts)
     print(f"fast path peak traced memory per program: max {max(peaks) / 2**20:.1f} MiB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS (includes JAX for the stock path): {rss:.0f} MiB")

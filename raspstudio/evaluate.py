@@ -59,6 +59,9 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
         self.causal = causal
         self.values: dict[int, Any] = {}
         self.unsupported: list[tuple[str, rasp.RASPExpr, str]] = []
+        # User functions are treated as pure, as tracr does when it compiles them into lookup
+        # tables: each (operation, arguments) is called once across all inputs.
+        self.results: dict[tuple, Any] = {}
 
     def run(self, expr: rasp.RASPExpr, xs: Sequence) -> Any:
         self.values = {}
@@ -75,6 +78,13 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
         return self.values[key]
 
     def _call(self, expr: rasp.RASPExpr, fn: Callable, *args: Any) -> Any:
+        key: tuple | None = (id(expr), *args, *map(type, args))  # types: 1, 1.0, True differ
+        try:
+            return self.results[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable values cannot be remembered
+            key = None
         try:
             result = fn(*args)
         except (Exception, SystemExit) as e:
@@ -90,6 +100,8 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
                 f"{', '.join(repr(a) for a in args)}: an SOp is used inside the function. "
                 "Functions must work on plain values; combine SOps with SequenceMap instead",
             )
+        if key is not None:
+            self.results[key] = result
         return result
 
     def eval_map(self, sop: rasp.Map, xs: Sequence) -> list:

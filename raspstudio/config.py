@@ -32,8 +32,6 @@ class Config:
     compiler_pad: str = "PAD"
     max_inputs: int = 2000
     backend: str = "numpy"  # "numpy" (fast.py) or "jax" (stock tracr: haiku and JAX)
-    # Where each non-default value came from, e.g. {"vocab": "file"}; used to locate errors.
-    sources: dict[str, str] = field(default_factory=dict)
 
 
 class ConfigError(ValueError):
@@ -63,12 +61,10 @@ def resolve_config(
     """Merge the three layers over the defaults and validate the result."""
     config = Config()
     from_file = {FILE_CONSTANTS[k]: v for k, v in file_constants.items() if k in FILE_CONSTANTS}
-    for source, layer in (("pyproject", project), ("file", from_file), ("override", overrides)):
+    for layer in (project, from_file, overrides):
         for key, value in layer.items():
-            if value is None or not hasattr(config, key) or key == "sources":
-                continue
-            setattr(config, key, value)
-            config.sources[key] = source
+            if value is not None and hasattr(config, key):
+                setattr(config, key, value)
     return _validated(config)
 
 

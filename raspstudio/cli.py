@@ -16,7 +16,7 @@ from rich.table import Table
 
 from raspstudio.config import ConfigError, resolve_config
 from raspstudio.engine import Engine
-from raspstudio.report import FileReport, ModelSummary, model_json, summary_json
+from raspstudio.report import Diagnostic, FileReport, ModelSummary, model_json, summary_json
 from raspstudio.worker import DEFAULT_TIMEOUT, Worker
 
 
@@ -167,10 +167,7 @@ def _count(n: int, noun: str) -> str:
 def _print_text_report(reports: list[FileReport]) -> None:
     for report in reports:
         shown = _display(report.path)
-        for d in report.diagnostics:
-            print(f"{shown}:{d.span.line}:{d.span.column}: {d.code} {d.severity}: {d.message}")
-            for span, note in d.related:
-                print(f"{shown}:{span.line}:{span.column}: note: {note}")
+        _print_diagnostics(shown, report.diagnostics)
         for p in report.programs:
             note = "sampled " if p.sampled else ""
             print(f"{shown}:{p.line}: `{p.name}` {_describe_program(p, note)}")
@@ -209,10 +206,16 @@ def _single_file(text: str) -> str:
     return str(files[0])
 
 
-def _print_load_errors(path: str, diagnostics: list, error: str | None) -> int:
-    shown = _display(str(Path(path).resolve()))
+def _print_diagnostics(shown: str, diagnostics: list[Diagnostic]) -> None:
+    """`path:line:col: CODE severity: message`, then a `note:` line per related location."""
     for d in diagnostics:
         print(f"{shown}:{d.span.line}:{d.span.column}: {d.code} {d.severity}: {d.message}")
+        for span, note in d.related:
+            print(f"{shown}:{span.line}:{span.column}: note: {note}")
+
+
+def _print_load_errors(path: str, diagnostics: list[Diagnostic], error: str | None) -> int:
+    _print_diagnostics(_display(str(Path(path).resolve())), diagnostics)
     if error:
         print(f"rasp: {error}", file=sys.stderr)
     return 1

@@ -209,11 +209,12 @@ def _zeros(rows: int, cols: int) -> dict[str, np.ndarray]:
     return {"w": np.zeros((rows, cols), np.float32), "b": np.zeros((cols,), np.float32)}
 
 
-def encode_batch(model: FastModel, inputs: list[list]) -> np.ndarray:
-    """Token ids [batch, T]: BOS, the input, then PAD up to the longest input."""
-    enc = model.input_encoder
-    width = 1 + max((len(xs) for xs in inputs), default=0)
-    ids = np.full((len(inputs), width), enc.pad_encoding, dtype=np.int64)
+def encode_batch(
+    enc: encoder.CategoricalEncoder, inputs: list[list], width: int | None = None
+) -> np.ndarray:
+    """Token ids [batch, width]: BOS, the input, then PAD (width: longest input + BOS)."""
+    width = width or 1 + max((len(xs) for xs in inputs), default=0)
+    ids = np.full((len(inputs), width), enc.pad_encoding, dtype=np.int32)
     for row, xs in enumerate(inputs):
         ids[row, : len(xs) + 1] = enc.encode([enc.bos_token, *xs])
     return ids
@@ -222,7 +223,7 @@ def encode_batch(model: FastModel, inputs: list[list]) -> np.ndarray:
 def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> Forward:
     """Run the compiled model on many inputs at once; PAD positions are never attended to."""
     config, params = model.model_config, model.params
-    ids = encode_batch(model, inputs)
+    ids = encode_batch(model.input_encoder, inputs)
     width = ids.shape[1]
     x = params["token_embed"]["embeddings"][ids] + params["pos_embed"]["embeddings"][:width]
     mask = (ids != model.input_encoder.pad_encoding)[:, None, None, :]  # keys [B, 1, 1, T]

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from raspstudio.fast import FastModel, Forward, forward
+from raspstudio.fast import FastModel, Forward, encode_batch, forward
 
 BATCH = 256
 
@@ -27,9 +27,8 @@ def _run_jax(model: Any, inputs: list[list]) -> Forward:
     import haiku as hk  # only the stock path pays for JAX
     import jax
 
-    encoder = model.input_encoder
-    width = encoder._max_seq_len
-    pad = encoder.pad_encoding
+    width = model.input_encoder._max_seq_len  # one jitted shape for every batch
+    pad = model.input_encoder.pad_encoding
 
     @hk.without_apply_rng
     @hk.transform
@@ -39,9 +38,7 @@ def _run_jax(model: Any, inputs: list[list]) -> Forward:
         return compiled(tokens, use_dropout=False)
 
     apply = jax.jit(forward.apply)
-    ids = np.full((len(inputs), width), pad, dtype=np.int32)
-    for row, xs in enumerate(inputs):
-        ids[row, : len(xs) + 1] = encoder.encode([encoder.bos_token, *xs])
+    ids = encode_batch(model.input_encoder, inputs, width)
 
     unembedded, residuals = [], []
     for start in range(0, len(inputs), BATCH):

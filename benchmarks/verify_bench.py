@@ -64,22 +64,33 @@ def same(a: list, b: list, defined: list) -> bool:
     )
 
 
-def first_verdict_seconds(name: str, program: object, config: Config) -> float:
+def first_verdict(name: str, program: object, config: Config) -> tuple[float, str]:
+    """Seconds to a verdict on a new program, and a table row of where they went."""
     t0 = time.perf_counter()
-    check_program(Program(name, program, Span(1, 1, 1, 2)), config)
-    return time.perf_counter() - t0
+    check = check_program(Program(name, program, Span(1, 1, 1, 2)), config)
+    seconds = time.perf_counter() - t0
+    stages = "".join(f"{check.seconds.get(s, 0) * 1000:>9.0f}ms" for s in STAGES)
+    inputs = len(check.evaluation.inputs)
+    return seconds, f"{name:<34}{inputs:>6}{stages}{seconds * 1000:>9.0f}ms"
 
 
-def print_verdicts(verdicts: list[float]) -> None:
+STAGES = ("evaluate", "compile", "verify")
+
+
+def print_verdicts(verdicts: list[tuple[float, str]]) -> None:
+    print(f"\n{'program':<34}{'inputs':>6}" + "".join(f"{s:>11}" for s in (*STAGES, "total")))
+    for _, row in verdicts:
+        print(row)
+    times = [seconds for seconds, _ in verdicts]
     print(
         f"time to a first verified verdict (whole input space, check_program): median "
-        f"{statistics.median(verdicts) * 1000:.0f} ms, max {max(verdicts) * 1000:.0f} ms"
+        f"{statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
     )
 
 
 def main() -> None:
     if "--verdicts-only" in sys.argv:
-        print_verdicts([first_verdict_seconds(*p) for p in programs()])
+        print_verdicts([first_verdict(*p) for p in programs()])
         return
     print(f"{'program':<30}{'stock':>10}{'fast':>10}{'ratio':>8}  agree")
     ratios, verdicts, peaks = [], [], []
@@ -106,7 +117,7 @@ def main() -> None:
         ratios.append(stock_s / fast_s)
         print(f"{name:<30}{stock_s:>9.2f}s{fast_s * 1000:>8.0f}ms{ratios[-1]:>7.0f}x  {agree}")
 
-        verdicts.append(first_verdict_seconds(name, program, config))
+        verdicts.append(first_verdict(name, program, config))
 
     print(f"\nmedian ratio: {statistics.median(ratios):.0f}x over {len(ratios)} programs")
     print_verdicts(verdicts)

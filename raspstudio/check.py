@@ -17,7 +17,8 @@ from tracr.rasp import rasp
 
 from raspstudio.compile import Compiled, CompileFailure, compile_program
 from raspstudio.config import Config
-from raspstudio.evaluate import Evaluation, evaluate_program
+from raspstudio.evaluate import evaluate_program
+from raspstudio.evaluation import Evaluation
 from raspstudio.inputs import input_space
 from raspstudio.program import Program
 from raspstudio.report import Diagnostic, ProgramReport, Span
@@ -245,11 +246,8 @@ def _causal_difference(program: Program, causal: Evaluation, where: _Locator) ->
 
 
 def _first_negative(expr: rasp.RASPExpr, evaluation: Evaluation) -> tuple[list, list] | None:
-    for xs, trace in zip(evaluation.inputs, evaluation.traces, strict=True):
-        values = trace.get(id(expr))
-        if values and any(isinstance(v, int | float) and v < 0 for v in values):
-            return xs, values
-    return None
+    row = evaluation.values.first_row_with(expr, lambda v: isinstance(v, int | float) and v < 0)
+    return None if row is None else (evaluation.inputs[row], evaluation.trace(row)[id(expr)])
 
 
 def _huge_mlps(compiled: Compiled, where: _Locator) -> list[Diagnostic]:
@@ -304,7 +302,7 @@ def _mismatch(
 ) -> list[Diagnostic]:
     """Locate a miscompilation at the first operation whose compiled value is wrong."""
     xs, expected = evaluation.inputs[row], evaluation.outputs[row]
-    trace = evaluation.traces[row]
+    trace = evaluation.trace(row)
     culprit, culprit_expected, culprit_got = program.sop, expected, got
     for expr in walk(program.sop):
         if not isinstance(expr, rasp.SOp) or id(expr) not in trace:

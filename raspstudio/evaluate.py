@@ -1,54 +1,35 @@
 """The RASP interpreter, instrumented: per-expression values, located failures, dynamic checks.
 
 tracr's evaluator re-evaluates shared sub-expressions and lets a lambda's exception escape with
-no hint of which operation owns it. This one memoises per input, records every expression's
-value (hover and the REPL read them), names the operation and the value that made a user
-function fail, and performs tracr's dynamic validation (DESIGN §7) on the values it computed.
+no hint of which operation owns it. Ours memoises, records every expression's value (hover and
+the REPL read them), names the operation and the value that made a user function fail, and
+performs tracr's dynamic validation (DESIGN §7) on the values it computed.
+
+`evaluate_program` runs the batched interpreter (evaluate_batch), which evaluates all inputs
+of one length at once; the TracingEvaluator here, one input at a time, is its reference and
+takes over for the programs the batched one cannot represent.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from tracr.rasp import rasp
 
-
-@dataclass
-class Failure:
-    """A user function that raised (RASP201) or returned an SOp (RASP307) on some input."""
-
-    code: str
-    expr: rasp.RASPExpr
-    message: str
-    input: list
-
-
-@dataclass
-class Unsupported:
-    """A value-dependent construct tracr cannot compile (RASP302/RASP303)."""
-
-    code: str
-    expr: rasp.RASPExpr
-    message: str
-    input: list
-
-
-@dataclass
-class Evaluation:
-    """The program evaluated on each input; `outputs[i]` is None where input i failed."""
-
-    inputs: list[list]
-    outputs: list[list | None]
-    traces: list[dict[int, Any]]  # per input: id(expr) -> value
-    failures: dict[int, Failure] = field(default_factory=dict)  # first per expression
-    unsupported: dict[int, Unsupported] = field(default_factory=dict)
-
-
-class _OperationFailed(Exception):
-    def __init__(self, code: str, expr: rasp.RASPExpr, message: str):
-        super().__init__(message)
-        self.code, self.expr, self.message = code, expr, message
+from raspstudio import evaluate_batch
+from raspstudio.evaluation import (
+    Evaluation,
+    Failure,
+    FunctionCache,
+    OperationFailed,
+    Unsupported,
+    averages_categorically,
+    averages_non_binary,
+    averaging_failure,
+    categorical_average_message,
+    numerical_average_message,
+)
 
 
 class TracingEvaluator(rasp.DefaultRASPEvaluator):
@@ -59,9 +40,7 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
         self.causal = causal
         self.values: dict[int, Any] = {}
         self.unsupported: list[tuple[str, rasp.RASPExpr, str]] = []
-        # User functions are treated as pure, as tracr does when it compiles them into lookup
-        # tables: each (operation, arguments) is called once across all inputs.
-        self.results: dict[tuple, Any] = {}
+        self.functions = FunctionCache()
 
     def run(self, expr: rasp.RASPExpr, xs: Sequence) -> Any:
         self.values = {}
@@ -77,93 +56,70 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
             self.values[key] = out
         return self.values[key]
 
-    def _call(self, expr: rasp.RASPExpr, fn: Callable, *args: Any) -> Any:
-        key: tuple | None = (id(expr), *args, *map(type, args))  # types: 1, 1.0, True differ
-        try:
-            return self.results[key]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable values cannot be remembered
-            key = None
-        try:
-            result = fn(*args)
-        except (Exception, SystemExit) as e:
-            shown = ", ".join(repr(a) for a in args)
-            raise _OperationFailed(
-                "RASP201", expr, f"{type(e).__name__}: {e} (when called with {shown})"
-            ) from e
-        if isinstance(result, rasp.RASPExpr):
-            raise _OperationFailed(
-                "RASP307",
-                expr,
-                f"its function returned a RASP expression (a {type(result).__name__}) for "
-                f"{', '.join(repr(a) for a in args)}: an SOp is used inside the function. "
-                "Functions must work on plain values; combine SOps with SequenceMap instead",
-            )
-        if key is not None:
-            self.results[key] = result
-        return result
-
     def eval_map(self, sop: rasp.Map, xs: Sequence) -> list:
         return [
-            self._call(sop, sop.f, x) if x is not None else None
+            self.functions.call(sop, sop.f, x) if x is not None else None
             for x in self.evaluate(sop.inner, xs)
         ]
 
     def eval_sequence_map(self, sop: rasp.SequenceMap, xs: Sequence) -> list:
         fst, snd = self.evaluate(sop.fst, xs), self.evaluate(sop.snd, xs)
         return [
-            self._call(sop, sop.f, x, y) if x is not None and y is not None else None
+            self.functions.call(sop, sop.f, x, y) if x is not None and y is not None else None
             for x, y in zip(fst, snd, strict=True)
         ]
 
     def eval_select(self, sel: rasp.Select, xs: Sequence) -> list[list[bool]]:
         keys, queries = self.evaluate(sel.keys, xs), self.evaluate(sel.queries, xs)
-        return [[bool(self._call(sel, sel.predicate, k, q)) for k in keys] for q in queries]
+        return [
+            [bool(self.functions.call(sel, sel.predicate, k, q)) for k in keys] for q in queries
+        ]
 
     def eval_aggregate(self, sop: rasp.Aggregate, xs: Sequence) -> list:
         try:
             out = super().eval_aggregate(sop, xs)
         except ValueError as e:  # tracr's mean of non-numbers
-            raise _OperationFailed(
-                "RASP201",
-                sop,
-                "a query selects several values and they are not numbers, so the RASP "
-                f"interpreter cannot average them ({e}); make the selector select at most one "
-                "position per query",
-            ) from e
+            raise averaging_failure(sop, e) from e
         agg_in = self.evaluate(sop.sop, xs)
-        if rasp.is_categorical(sop) and not set(out) <= set(agg_in) | {None}:
-            self.unsupported.append(
-                (
-                    "RASP302",
-                    sop,
-                    "categorical Aggregate whose selector selects several values averages them "
-                    f"(output {out} is not made of the aggregated values {agg_in}); tracr "
-                    "compiles categorical Aggregates only when each query selects at most one "
-                    "value (or all selected values are equal)",
-                )
-            )
-        if rasp.is_numerical(sop) and not set(agg_in) <= {0, 1}:
-            self.unsupported.append(
-                (
-                    "RASP303",
-                    sop,
-                    f"numerical Aggregate averages {sorted(set(agg_in), key=repr)}; tracr only "
-                    "averages values 0 and 1 (map the SOp to 0/1 first)",
-                )
-            )
+        if rasp.is_categorical(sop) and averages_categorically(out, agg_in):
+            self.unsupported.append(("RASP302", sop, categorical_average_message(out, agg_in)))
+        if rasp.is_numerical(sop) and averages_non_binary(agg_in):
+            self.unsupported.append(("RASP303", sop, numerical_average_message(agg_in)))
         return out
+
+
+@dataclass
+class PerInputValues:
+    """Values as the TracingEvaluator leaves them: one dict per input."""
+
+    traces: list[dict[int, Any]]
+
+    def trace(self, row: int) -> dict[int, Any]:
+        return self.traces[row]
+
+    def first_row_with(self, expr: rasp.SOp, test: Callable[[Any], bool]) -> int | None:
+        return next(
+            (i for i, t in enumerate(self.traces) if any(map(test, t.get(id(expr), [])))), None
+        )
 
 
 def evaluate_program(program: rasp.SOp, inputs: list[list], causal: bool = False) -> Evaluation:
     """Evaluate `program` on every input, keeping per-expression values and first failures."""
+    try:
+        return evaluate_batch.evaluate_all(program, inputs, causal)
+    except evaluate_batch.Unvectorisable:
+        return evaluate_each(program, inputs, causal)
+
+
+def evaluate_each(program: rasp.SOp, inputs: list[list], causal: bool = False) -> Evaluation:
+    """evaluate_program one input at a time."""
     evaluator = TracingEvaluator(causal=causal)
-    result = Evaluation(inputs=inputs, outputs=[], traces=[])
+    traces: list[dict[int, Any]] = []
+    result = Evaluation(inputs=inputs, outputs=[], values=PerInputValues(traces))
     for xs in inputs:
         try:
             result.outputs.append(list(evaluator.run(program, xs)))
-        except _OperationFailed as e:
+        except OperationFailed as e:
             result.outputs.append(None)
             result.failures.setdefault(id(e.expr), Failure(e.code, e.expr, e.message, xs))
         except Exception as e:  # noqa: BLE001 - anything else tracr raises while evaluating
@@ -173,5 +129,5 @@ def evaluate_program(program: rasp.SOp, inputs: list[list], causal: bool = False
             )
         for code, expr, message in evaluator.unsupported:
             result.unsupported.setdefault(id(expr), Unsupported(code, expr, message, xs))
-        result.traces.append(evaluator.values)
+        traces.append(evaluator.values)
     return result

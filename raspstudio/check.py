@@ -25,6 +25,7 @@ from raspstudio.report import Diagnostic, ProgramReport, Span
 from raspstudio.run_model import run_compiled
 from raspstudio.spans import display_name, span_of, traceback_span
 from raspstudio.validate import static_problems, walk
+from raspstudio.views import format_values
 
 HUGE_MLP = 1024  # hidden units above which RASP604 warns
 TOLERANCE = 1e-3  # numerical outputs: absolute and relative
@@ -238,8 +239,9 @@ def _causal_difference(program: Program, causal: Evaluation, where: _Locator) ->
                     "RASP606",
                     program.sop,
                     f"with CAUSAL = True each position sees only the tokens up to itself: on "
-                    f"input {xs} `{program.name}` gives {_fmt(masked)}, while over the whole "
-                    f"sequence it gives {_fmt(unmasked)}. The checks use the causal meaning",
+                    f"input {xs} `{program.name}` gives {format_values(masked)}, while over the "
+                    f"whole sequence it gives {format_values(unmasked)}. The checks use the "
+                    "causal meaning",
                 )
             ]
     return []
@@ -316,10 +318,10 @@ def _mismatch(
     message = (
         f"miscompilation: the compiled model disagrees with the RASP interpreter at "
         f"{_name(culprit)} on input {xs}: "
-        f"expected {_fmt(culprit_expected)}, got {_fmt(culprit_got)}"
+        f"expected {format_values(culprit_expected)}, got {format_values(culprit_got)}"
     )
     if culprit is not program.sop:
-        message += f"; program output expected {_fmt(expected)}, got {_fmt(got)}"
+        message += f"; program output expected {format_values(expected)}, got {format_values(got)}"
     related = [] if culprit is program.sop else [(program.sop, f"`{program.name}`, the output")]
     found = [where.diagnostic("RASP501", culprit, message, related)]
     hint = _approximation_hint(culprit, config, compiled, trace)
@@ -348,8 +350,9 @@ def _approximation_hint(
         if unknown:
             return (
                 f"compiles to an MLP built only for the values tracr infers for its input "
-                f"`{display_name(expr.inner)}` ({_fmt(sorted(value_set))}), but it receives "
-                f"{_fmt(unknown[:1])}: tracr assumes a numerical mean is 0 or 1/n. No "
+                f"`{display_name(expr.inner)}` ({format_values(sorted(value_set))}), but it "
+                "receives "
+                f"{format_values(unknown[:1])}: tracr assumes a numerical mean is 0 or 1/n. No "
                 "MLP_EXACTNESS fixes this; compute the value categorically instead (e.g. "
                 "compare counts from SelectorWidth rather than a fraction)"
             )
@@ -376,7 +379,3 @@ def _decode(expr: rasp.SOp, compiled: Compiled, residual: np.ndarray, length: in
     if rasp.is_numerical(expr):
         return block[:, 0].tolist()
     return [basis[int(np.argmax(row))].value for row in block]
-
-
-def _fmt(values: list) -> str:
-    return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else repr(v) for v in values) + "]"

@@ -1,7 +1,8 @@
 """Program configuration (vocabulary, lengths, compiler options) and where each value comes from.
 
-Precedence (DESIGN §3): CLI flags / editor settings > file constants > `[tool.rasp]` in the
-nearest pyproject.toml > built-in defaults.
+Precedence (DESIGN §3): CLI flags / editor overrides > file constants > `[tool.rasp]` in the
+nearest pyproject.toml > editor defaults (the language server's vocab / max_seq_len settings,
+which must not override a file that sets its own) > built-in defaults.
 """
 
 import tomllib
@@ -56,12 +57,15 @@ def pyproject_settings(start: Path) -> dict[str, Any]:
 
 
 def resolve_config(
-    file_constants: dict[str, Any], project: dict[str, Any], overrides: dict[str, Any]
+    file_constants: dict[str, Any],
+    project: dict[str, Any],
+    overrides: dict[str, Any],
+    defaults: dict[str, Any] | None = None,
 ) -> Config:
-    """Merge the three layers over the defaults and validate the result."""
+    """Merge the layers over the built-in defaults and validate the result."""
     config = Config()
     from_file = {FILE_CONSTANTS[k]: v for k, v in file_constants.items() if k in FILE_CONSTANTS}
-    for layer in (project, from_file, overrides):
+    for layer in (defaults or {}, project, from_file, overrides):
         for key, value in layer.items():
             if value is not None and hasattr(config, key):
                 setattr(config, key, value)

@@ -4,6 +4,7 @@ Nothing here executes user code; it sends requests to the worker and turns its f
 (timeouts, crashes, exceptions escaping user code) into located diagnostics.
 """
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,17 @@ _DOING = {"analyze": "evaluating", "verify": "compiling and verifying"}
 
 
 class Engine:
-    def __init__(self, worker: Worker | None = None):
+    def __init__(self, worker: Worker | None = None, defaults: dict | None = None):
         self.worker = worker or Worker()
+        # Configuration below the file's own (an editor's default vocab, say): config.py.
+        self.defaults = defaults or {}
 
     def load(self, path: str, text: str | None = None, overrides: dict | None = None) -> dict:
         """Load a file in the worker; a worker failure becomes a load diagnostic."""
         try:
-            return self.worker.request("load", path=path, text=text, overrides=overrides)
+            return self.worker.request(
+                "load", path=path, text=text, overrides=overrides, defaults=self.defaults
+            )
         except WorkerError as e:
             return {
                 "path": str(Path(path).resolve()),
@@ -33,37 +38,76 @@ class Engine:
     def check_file(
         self, path: str, text: str | None = None, overrides: dict | None = None
     ) -> FileReport:
+        """Every diagnostic for a file: the last of `check_steps`."""
+        *_, report = self.check_steps(path, text, overrides)
+        return report
+
+    def check_steps(
+        self,
+        path: str,
+        text: str | None = None,
+        overrides: dict | None = None,
+        example: list | None = None,
+        views: bool = False,
+    ) -> Iterator[FileReport]:
+        """The file's report after each stage, so editors can show cheap results first.
+
+        Yields after loading, after the analysis of every program (validation, evaluation,
+        reference, warnings), then after each program's compilation and verification. Each
+        report holds everything found so far. With `views`, each program's ProgramView on the
+        running example `example` (else the file's) is refreshed along the way.
+        """
         loaded = self.load(path, text, overrides)
         report = FileReport(path=loaded["path"], diagnostics=list(loaded["diagnostics"]))
+        report.programs = [ProgramReport(name, line) for name, line in loaded["programs"]]
+        yield report
         if not loaded["configured"]:
-            report.programs = [ProgramReport(name, line) for name, line in loaded["programs"]]
-            return report
-        for name, line in loaded["programs"]:
-            program_report = ProgramReport(name, line)
-            for op in ("analyze", "verify"):  # each half gets the full timeout
-                try:
-                    program_report, diagnostics = self.worker.request(op, name=name)
+            return
+        failed: set[str] = set()
+        for op in ("analyze", "verify"):
+            for i, (name, line) in enumerate(loaded["programs"]):
+                if name in failed:
+                    continue
+                try:  # each request gets the full timeout
+                    report.programs[i], diagnostics = self.worker.request(op, name=name)
+                    if views:
+                        report.views[name] = self.worker.request(
+                            "describe", name=name, example=example
+                        )
                 except WorkerError as e:
                     doing = f"{_DOING[op]} `{name}`"
                     diagnostics = [_worker_diagnostic(e, doing, Span(line, 1, line, 2), name)]
+                    failed.add(name)
                     if not self.worker.alive:  # a fresh worker must load the file again
                         self.load(path, text, overrides)
-                    report.diagnostics.extend(diagnostics)
-                    break
                 report.diagnostics.extend(diagnostics)
-            report.programs.append(program_report)
-        report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
-        return report
+                report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
+                yield report
 
-    def run(self, path: str, tokens: list, name: str | None = None, overrides: dict | None = None):
-        return self._on_program("run", path, overrides, name=name, tokens=tokens)
+    def run(
+        self,
+        path: str,
+        tokens: list,
+        name: str | None = None,
+        overrides: dict | None = None,
+        text: str | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        return self._on_program("run", path, text, overrides, name=name, tokens=tokens)
 
-    def compile(self, path: str, name: str | None = None, overrides: dict | None = None):
-        return self._on_program("compile", path, overrides, name=name)
+    def compile(
+        self,
+        path: str,
+        name: str | None = None,
+        overrides: dict | None = None,
+        text: str | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        return self._on_program("compile", path, text, overrides, name=name)
 
-    def _on_program(self, op: str, path: str, overrides: dict | None, **args: Any) -> Any:
+    def _on_program(
+        self, op: str, path: str, text: str | None, overrides: dict | None, **args: Any
+    ) -> tuple[Any, list[Diagnostic], str | None]:
         """Load, then run `op`; returns (result or None, load diagnostics, error message)."""
-        loaded = self.load(path, overrides=overrides)
+        loaded = self.load(path, text, overrides)
         errors = [d for d in loaded["diagnostics"] if d.severity == "error"]
         if errors:
             return None, loaded["diagnostics"], None

@@ -14,9 +14,10 @@ from raspstudio.compile import Compiled, CompileFailure, compile_program
 from raspstudio.config import Config
 from raspstudio.evaluate import evaluate_program
 from raspstudio.program import LoadedFile, Program, load_file
-from raspstudio.report import Diagnostic, ProgramReport
+from raspstudio.report import Diagnostic, ProgramReport, ProgramView
 from raspstudio.run_model import run_compiled
 from raspstudio.validate import static_problems
+from raspstudio.views import describe_program
 
 
 class RequestError(Exception):
@@ -24,7 +25,7 @@ class RequestError(Exception):
 
 
 _state: dict[str, LoadedFile] = {}
-_checks: dict[str, ProgramCheck] = {}  # analysed programs of the loaded file, awaiting verify
+_checks: dict[str, ProgramCheck] = {}  # analysed (then verified) programs of the loaded file
 
 
 def current_path() -> str:
@@ -33,10 +34,12 @@ def current_path() -> str:
     return loaded.path if loaded else ""
 
 
-def load(path: str, text: str | None = None, overrides: dict | None = None) -> dict:
+def load(
+    path: str, text: str | None = None, overrides: dict | None = None, defaults: dict | None = None
+) -> dict:
     _checks.clear()
     _state["file"] = LoadedFile(path=str(Path(path).resolve()))  # so interrupts can be located
-    loaded = load_file(path, text, overrides)
+    loaded = load_file(path, text, overrides, defaults)
     _state["file"] = loaded
     return {
         "path": loaded.path,
@@ -74,8 +77,16 @@ def verify(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
     """Compile the analysed program and compare; returns only the new diagnostics."""
     if name not in _checks:
         raise RequestError(f"program {name!r} has not been analysed")
-    result = _checks.pop(name)
+    result = _checks[name]
     return result.report, compile_and_verify(result)
+
+
+def describe(name: str, example: list | None = None) -> ProgramView:
+    """Values on the running example and, once verified, value sets and layer placements."""
+    loaded, program = _program(name)
+    check = _checks.get(name)
+    compiled = check.compiled if check else None
+    return describe_program(name, program.sop, loaded.config, example, compiled)
 
 
 def _compile(program: Program, config: Config) -> tuple[Compiled | None, str | None]:
@@ -126,4 +137,11 @@ def compile(name: str | None) -> dict[str, Any]:
     }
 
 
-HANDLERS = {"load": load, "analyze": analyze, "verify": verify, "run": run, "compile": compile}
+HANDLERS = {
+    "load": load,
+    "analyze": analyze,
+    "verify": verify,
+    "describe": describe,
+    "run": run,
+    "compile": compile,
+}

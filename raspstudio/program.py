@@ -22,7 +22,8 @@ from raspstudio.config import (
     resolve_config,
 )
 from raspstudio.report import Diagnostic, Span
-from raspstudio.spans import recording_spans, traceback_span
+from raspstudio.spans import recording_spans, span_of, traceback_span
+from raspstudio.validate import unused_operations
 
 
 class Interrupted(BaseException):
@@ -49,7 +50,12 @@ class LoadedFile:
     namespace: dict[str, Any] = field(default_factory=dict)
 
 
-def load_file(path: str, text: str | None = None, overrides: dict | None = None) -> LoadedFile:
+def load_file(
+    path: str,
+    text: str | None = None,
+    overrides: dict | None = None,
+    defaults: dict | None = None,
+) -> LoadedFile:
     """Execute the file (or `text`, an unsaved version of it) and collect what the engine needs."""
     path = str(Path(path).resolve())
     loaded = LoadedFile(path=path)
@@ -71,8 +77,13 @@ def load_file(path: str, text: str | None = None, overrides: dict | None = None)
         return loaded
     loaded.namespace = vars(module)
     definitions = _top_level_definitions(tree)
-    loaded.config = _configure(path, loaded, definitions, overrides or {})
+    loaded.config = _configure(path, loaded, definitions, overrides or {}, defaults or {})
     loaded.programs = _find_programs(path, module, definitions, loaded)
+    if loaded.programs:
+        loaded.diagnostics += [
+            Diagnostic(p.code, p.message, span_of(p.expr))
+            for p in unused_operations(loaded.namespace, [p.sop for p in loaded.programs])
+        ]
     loaded.reference = getattr(module, "reference", None)
     if not callable(loaded.reference):
         loaded.reference = None
@@ -144,11 +155,12 @@ def _top_level_definitions(tree: ast.Module) -> dict[str, Span]:
 
 
 def _configure(
-    path: str, loaded: LoadedFile, definitions: dict[str, Span], overrides: dict
+    path: str, loaded: LoadedFile, definitions: dict[str, Span], overrides: dict, defaults: dict
 ) -> Config | None:
     constants = {k: loaded.namespace[k] for k in FILE_CONSTANTS if k in loaded.namespace}
     try:
-        config = resolve_config(constants, pyproject_settings(Path(path).parent), overrides)
+        project = pyproject_settings(Path(path).parent)
+        config = resolve_config(constants, project, overrides, defaults)
     except ConfigError as e:
         span = definitions.get(_CONSTANT_OF_KEY.get(e.key, ""), Span(1, 1, 1, 2))
         loaded.diagnostics.append(Diagnostic("RASP105", str(e), span))

@@ -91,10 +91,35 @@ class ProgramReport:
 
 
 @dataclass
+class ExpressionView:
+    """What an editor shows for one RASP expression of a program (hover, inlay hint, lens)."""
+
+    span: Span
+    name: str  # the user's `.named()` name, else tracr's label
+    kind: str  # "Map", "Aggregate", "Select", "tokens", ...
+    encoding: str | None  # "categorical" or "numerical"; None for selectors
+    value: str | None  # on the running example; None where evaluation stopped before it
+    value_set: str | None = None  # as tracr inferred it; known once compiled
+    placement: list[str] = field(default_factory=list)  # "L1 attn h0", "L2 mlp"; once compiled
+
+
+@dataclass
+class ProgramView:
+    """A program seen through its running example: every expression's value and placement."""
+
+    name: str
+    example: list
+    example_source: str  # "EXAMPLES", "set", or "default"
+    expressions: list[ExpressionView] = field(default_factory=list)
+    compiled: bool = False
+
+
+@dataclass
 class FileReport:
     path: str
     programs: list[ProgramReport] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    views: dict[str, ProgramView] = field(default_factory=dict)  # by program name; editors
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity == severity for d in self.diagnostics)

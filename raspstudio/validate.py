@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from tracr.compiler import validating
 from tracr.rasp import rasp
 
-from raspstudio.spans import display_name
+from raspstudio.spans import display_name, span_of
 
 
 @dataclass
@@ -112,3 +112,21 @@ def _composite_problem(expr: rasp.Selector) -> Problem:
         "conditions over one key SOp and one query SOp (build them with SequenceMap if needed)",
         [(p, f"`{display_name(p)}` is combined here") for p in parts],
     )
+
+
+def unused_operations(namespace: dict, programs: list[rasp.SOp]) -> list[Problem]:
+    """Module-level expressions of the user's file that no program uses (RASP607).
+
+    Compared by source span, not identity: `.named()` and `numerical()` return copies, so the
+    original of `x = rasp.Map(...).named("x")`'s inner call is not the object a program holds.
+    """
+    used = {span_of(e) for program in programs for e in walk(program)}
+    found, seen = [], set()
+    for name, value in namespace.items():
+        span = span_of(value) if isinstance(value, rasp.RASPExpr) else None
+        if span is None or span in used or span in seen or name.startswith("_"):
+            continue
+        seen.add(span)
+        message = f"`{name}` is not used by any program; remove it or use it"
+        found.append(Problem("RASP607", value, message, []))
+    return found

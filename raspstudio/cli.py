@@ -16,24 +16,13 @@ from rich.table import Table
 
 from raspstudio.config import ConfigError, resolve_config
 from raspstudio.engine import Engine
+from raspstudio.inputs import parse_tokens
 from raspstudio.report import Diagnostic, FileReport, ModelSummary, model_json, summary_json
 from raspstudio.worker import DEFAULT_TIMEOUT, Worker
 
 
 class UsageError(Exception):
     pass
-
-
-def parse_tokens(text: str) -> list:
-    """Split on whitespace; a token that parses as an int is an int."""
-    return [_token(t) for t in text.split()]
-
-
-def _token(text: str) -> Any:
-    try:
-        return int(text)
-    except ValueError:
-        return text
 
 
 def _positive_int(text: str) -> int:
@@ -92,6 +81,8 @@ def _build_parser() -> argparse.ArgumentParser:
     compile_.add_argument("file", metavar="FILE")
     compile_.add_argument("--program", metavar="NAME")
     compile_.add_argument("--format", choices=["text", "json"], default="text")
+
+    commands.add_parser("serve", help="language server on stdin/stdout (for editors)")
     return parser
 
 
@@ -288,6 +279,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
+        return 0
+    if args.command == "serve":
+        # The one place the engine's CLI reaches a front end: `rasp serve` is its entry point.
+        from server.app import serve
+
+        serve()
         return 0
     engine = Engine(Worker(timeout=args.timeout))
     try:

@@ -11,7 +11,12 @@ from typing import Any
 from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
 from raspstudio.worker import Worker, WorkerError
 
-_WORKER_CODES = {"timeout": "RASP106", "crashed": "RASP107", "error": "RASP102"}
+_WORKER_CODES = {
+    "timeout": "RASP106",
+    "cancelled": "RASP106",
+    "crashed": "RASP107",
+    "error": "RASP102",
+}
 _DOING = {"analyze": "evaluating", "verify": "compiling and verifying"}
 
 
@@ -124,7 +129,7 @@ def _worker_diagnostic(
     e: WorkerError, doing: str, span: Span, program: str | None = None
 ) -> Diagnostic:
     code = _WORKER_CODES[e.kind]
-    if e.kind == "timeout":
+    if e.kind in ("timeout", "cancelled"):
         message = f"{doing} {e.message}"
     elif e.kind == "crashed":
         message = f"the worker process died while {doing}: {e.message}"

@@ -9,6 +9,18 @@ import random
 from collections.abc import Iterable
 
 
+def parse_tokens(text: str) -> list:
+    """Tokens as users type them (CLI, editor settings): split on whitespace; ints are ints."""
+    return [_token(t) for t in text.split()]
+
+
+def _token(text: str) -> int | str:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def sorted_vocab(vocab: Iterable) -> list:
     """Tokens in a stable order even when the vocabulary mixes types."""
     return sorted(vocab, key=lambda t: (type(t).__name__, t))

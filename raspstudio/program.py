@@ -6,6 +6,7 @@ exceptions: a front end always gets a `LoadedFile` back.
 
 import ast
 import inspect
+import linecache
 import sys
 import types
 from dataclasses import dataclass, field
@@ -65,12 +66,14 @@ def load_file(
         except UnicodeDecodeError as e:
             loaded.diagnostics.append(_whole_line("RASP101", f"file is not UTF-8 text: {e}", 1))
             return loaded
-    try:
-        code = compile(text, path, "exec")
-        tree = ast.parse(text)
-    except SyntaxError as e:
-        loaded.diagnostics.append(_syntax_error(e))
+    # Tracebacks and span columns (spans.py) read the source through linecache: give it the
+    # text being run, which may be an editor's unsaved version of the file.
+    linecache.cache[path] = (len(text), None, text.splitlines(keepends=True), path)
+    compiled = _compile(text, path)
+    if isinstance(compiled, Diagnostic):
+        loaded.diagnostics.append(compiled)
         return loaded
+    code, tree = compiled
 
     module = _execute(code, path, loaded)
     if module is None:
@@ -99,6 +102,22 @@ def load_file(
             )
         )
     return loaded
+
+
+def syntax_diagnostics(text: str, path: str) -> list[Diagnostic]:
+    """Problems found without running anything: for untrusted files, which must not execute."""
+    compiled = _compile(text, path)
+    return [compiled] if isinstance(compiled, Diagnostic) else []
+
+
+def _compile(text: str, path: str) -> tuple[types.CodeType, ast.Module] | Diagnostic:
+    try:
+        tree = ast.parse(text, path)
+        return compile(tree, path, "exec", dont_inherit=True), tree
+    except SyntaxError as e:
+        return _syntax_error(e)
+    except ValueError as e:  # a NUL byte in the text
+        return _whole_line("RASP101", f"the text cannot be compiled: {e}", 1)
 
 
 def _execute(code: types.CodeType, path: str, loaded: LoadedFile) -> types.ModuleType | None:

@@ -1,7 +1,8 @@
 """The data the engine hands to front ends: spans, diagnostics, per-program and per-file reports.
 
 Everything here is plain data (picklable, JSON-convertible) because it crosses the worker
-boundary. Lines and columns are 1-based, end column exclusive, as in the CLI's JSON contract.
+boundary. Lines and columns are 1-based, end column exclusive, as in the CLI's JSON contract;
+columns count characters (code points), as Python's SyntaxError does, not UTF-8 bytes.
 """
 
 from dataclasses import asdict, dataclass, field

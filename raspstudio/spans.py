@@ -8,6 +8,7 @@ keep attributes but never run `__init__`.
 """
 
 import contextlib
+import linecache
 import sys
 from collections.abc import Iterator
 from types import FrameType, TracebackType
@@ -30,12 +31,26 @@ def frame_span(frame: FrameType, lasti: int | None = None) -> Span:
     line, end_line, col, end_col = positions[index] if index < len(positions) else (None,) * 4
     if line is None:
         line = frame.f_lineno
+    end_line = end_line or line
+    path = frame.f_code.co_filename
+    column = _characters(path, line, col or 0)
     return Span(
         line=line,
-        column=(col or 0) + 1,
-        end_line=end_line or line,
-        end_column=(end_col + 1) if end_col is not None else (col or 0) + 2,
+        column=column + 1,
+        end_line=end_line,
+        end_column=_characters(path, end_line, end_col) + 1 if end_col is not None else column + 2,
     )
+
+
+def _characters(path: str, line: int, byte_offset: int) -> int:
+    """Python's bytecode positions count UTF-8 bytes; editors and SyntaxError count characters.
+
+    program.py puts the text it runs into linecache, so this also holds for unsaved text.
+    """
+    text = linecache.getline(path, line)
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
 def _user_frame(path: str) -> FrameType | None:

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -25,6 +26,7 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 4096
 STARTUP_TIMEOUT = 120.0
 INTERRUPT_GRACE = 2.0
+CANCEL_POLL = 0.05  # seconds between checks for a cancellation while waiting for a reply
 
 
 class WorkerError(Exception):
@@ -33,7 +35,7 @@ class WorkerError(Exception):
     def __init__(self, message: str, kind: str = "error", span: Span | None = None):
         super().__init__(message)
         self.message = message
-        self.kind = kind  # "error" | "timeout" | "crashed"
+        self.kind = kind  # "error" | "timeout" | "crashed" | "cancelled"
         self.span = span  # where user code was when it failed or was interrupted, if known
 
 
@@ -47,6 +49,7 @@ class Worker:
         self._send: Connection | None = None
         self._recv: Connection | None = None
         self._lock = threading.Lock()
+        self._cancelled = threading.Event()
 
     def start(self) -> None:
         """Spawn the worker (it imports tracr, which takes a second or two, then says ready)."""
@@ -65,8 +68,15 @@ class Worker:
         self._recv = Connection(from_child_r, writable=False)
         self._reply(STARTUP_TIMEOUT)
 
+    def ensure_started(self) -> None:
+        """Start the worker now (a front end warming it up before the first request)."""
+        with self._lock:
+            if not self.alive:
+                self.start()
+
     def request(self, op: str, timeout: float | None = None, **args: Any) -> Any:
         with self._lock:
+            self._cancelled.clear()
             if not self.alive:
                 self.start()
             try:
@@ -76,10 +86,25 @@ class Worker:
                 raise WorkerError("it had exited", "crashed") from None
             return self._reply(timeout or self.timeout)
 
+    def cancel(self) -> None:
+        """Stop the request in progress, if any, as a timeout would (from any thread)."""
+        self._cancelled.set()
+
+    def _wait(self, timeout: float) -> bool:
+        """Whether a reply came within `timeout`; gives up early when cancelled."""
+        deadline = time.monotonic() + timeout
+        while not self._cancelled.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if self._recv.poll(min(left, CANCEL_POLL)):
+                return True
+        return False
+
     def _reply(self, timeout: float) -> Any:
         too_slow = f"did not finish within {timeout:g} s (an infinite loop, or too many inputs?)"
         try:
-            if not self._recv.poll(timeout):
+            if not self._wait(timeout):
                 self._process.send_signal(signal.SIGUSR1)
                 if not self._recv.poll(INTERRUPT_GRACE):
                     self._kill()
@@ -88,6 +113,8 @@ class Worker:
         except (EOFError, OSError):
             code = self._kill()
             raise WorkerError(_death_message(code), "crashed") from None
+        if status == "interrupted" and self._cancelled.is_set():
+            raise WorkerError("was cancelled", "cancelled", value)
         if status == "interrupted":
             where = "; it was running here when stopped" if value else ""
             raise WorkerError(too_slow + where, "timeout", value)

@@ -1,0 +1,117 @@
+"""`workspace/executeCommand`: show layers, run on an input, set the running example, restart.
+
+Handlers take their arguments positionally, as clients send them; each validates them and
+answers with a clear error rather than a stack trace.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from raspstudio.inputs import parse_tokens
+from raspstudio.report import ModelSummary
+from server.analysis import path_of
+
+if TYPE_CHECKING:
+    from server.app import RaspServer
+
+SHOW_LAYERS = "rasp.server.showLayers"
+RUN_ON_INPUT = "rasp.server.runOnInput"
+SET_EXAMPLE = "rasp.server.setExample"
+RESTART_WORKER = "rasp.server.restartWorker"
+
+
+class CommandError(ValueError):
+    """Bad arguments or a failure the user should read."""
+
+
+def _argument(args: tuple, index: int, name: str, kind: type, optional: bool = False) -> Any:
+    value = args[index] if index < len(args) else None
+    if value is None and optional:
+        return None
+    if not isinstance(value, kind):
+        raise CommandError(f"argument {index + 1} ({name}) must be a {kind.__name__}")
+    return value
+
+
+def _tokens(value: Any) -> list:
+    if isinstance(value, str):
+        return parse_tokens(value)
+    if isinstance(value, list):
+        return value
+    raise CommandError("the input must be a string like 'a b c' or a list of tokens")
+
+
+def layers_markdown(program: str, model: ModelSummary) -> str:
+    """The layer table as Markdown: one row per head or MLP, with the operations it computes."""
+    rows = [
+        f"# `{program}`: {model.layers} layers · {model.heads} heads · {model.mlps} MLPs · "
+        f"d_model {model.residual_dim} · {model.params:,} params",
+        "",
+        "| layer | block | operations | lines | width |",
+        "|---|---|---|---|---|",
+    ]
+    for block in model.blocks:
+        where = f"attn h{block.head}" if block.sublayer == "attn" else "mlp"
+        lines = ", ".join(str(n) for n in block.lines if n is not None)
+        rows.append(
+            f"| {block.layer} | {where} | {', '.join(block.operations)} | {lines} | {block.width} |"
+        )
+    rows += ["", "Residual stream: " + ", ".join(f"`{r}`" for r in model.residual_labels)]
+    return "\n".join(rows)
+
+
+async def show_layers(server: "RaspServer", *args: Any) -> dict:
+    uri = _argument(args, 0, "document uri", str)
+    name = _argument(args, 1, "program name", str, optional=True)
+    text = server.text_of(uri)
+    result, diagnostics, error = await server.analyzer.in_engine(
+        lambda: server.engine.compile(path_of(uri), name, server.settings.overrides(), text)
+    )
+    if result is None:
+        problem = error or next((d.message for d in diagnostics if d.severity == "error"), None)
+        raise CommandError(f"cannot load the file: {problem}")
+    if result["model"] is None:
+        raise CommandError(f"`{result['program']}` does not compile: {result['error']}")
+    return {
+        "program": result["program"],
+        "markdown": layers_markdown(result["program"], result["model"]),
+    }
+
+
+async def run_on_input(server: "RaspServer", *args: Any) -> dict:
+    uri = _argument(args, 0, "document uri", str)
+    tokens = _tokens(args[1] if len(args) > 1 else None)
+    name = _argument(args, 2, "program name", str, optional=True)
+    text = server.text_of(uri)
+    result, diagnostics, error = await server.analyzer.in_engine(
+        lambda: server.engine.run(path_of(uri), tokens, name, server.settings.overrides(), text)
+    )
+    if result is None:
+        problem = error or next((d.message for d in diagnostics if d.severity == "error"), None)
+        raise CommandError(problem or "the file could not be run")
+    return result
+
+
+async def set_example(server: "RaspServer", *args: Any) -> dict:
+    """`(tokens)` sets the example for every document; `(uri, tokens)` for one."""
+    if len(args) >= 2:
+        uri = _argument(args, 0, "document uri", str)
+        tokens = _tokens(args[1])
+    else:
+        uri, tokens = None, _tokens(args[0] if args else None)
+    server.set_example(uri, tokens)
+    return {"example": tokens}
+
+
+async def restart_worker(server: "RaspServer", *args: Any) -> dict:
+    server.engine.worker.cancel()
+    await server.analyzer.in_engine(server.engine.worker.restart)
+    server.reanalyze_all()
+    return {"restarted": True}
+
+
+COMMANDS = {
+    SHOW_LAYERS: show_layers,
+    RUN_ON_INPUT: run_on_input,
+    SET_EXAMPLE: set_example,
+    RESTART_WORKER: restart_worker,
+}

@@ -1,0 +1,72 @@
+"""Hover: what a RASP expression is, its value on the running example, and where it compiles."""
+
+from lsprotocol import types as lsp
+
+from raspstudio.report import ExpressionView, ProgramView
+from server.analysis import Analysis
+from server.convert import contains, from_position, to_range
+
+
+def expression_at(
+    analysis: Analysis, lines: list[str], position: lsp.Position
+) -> tuple[ProgramView, ExpressionView] | None:
+    """The innermost expression whose span holds the position (the outermost of equal spans)."""
+    line, column = from_position(lines, position)
+    found = None
+    for view in analysis.report.views.values():
+        for expr in view.expressions:  # children come before their parents
+            if contains(expr.span, line, column) and (
+                found is None or _size(expr) <= _size(found[1])
+            ):
+                found = (view, expr)
+    return found
+
+
+def _size(expr: ExpressionView) -> tuple[int, int]:
+    s = expr.span
+    return (s.end_line - s.line, s.end_column - s.column if s.end_line == s.line else 0)
+
+
+def hover(analysis: Analysis, lines: list[str], position: lsp.Position) -> lsp.Hover | None:
+    found = expression_at(analysis, lines, position)
+    if found is None:
+        return None
+    view, expr = found
+    return lsp.Hover(
+        contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=describe(view, expr)),
+        range=to_range(lines, expr.span),
+    )
+
+
+def describe(view: ProgramView, expr: ExpressionView) -> str:
+    kind = expr.kind + (f" · {expr.encoding}" if expr.encoding else "")
+    parts = [f"**`{expr.name}`** · {kind} · in `{view.name}`"]
+    example = " ".join(map(str, view.example))
+    origin = {"set": "set with rasp.setExample", "EXAMPLES": "EXAMPLES[0]"}.get(
+        view.example_source, "default"
+    )
+    if expr.value is None:
+        parts.append(f"not evaluated on `{example}` ({origin}): an earlier operation failed")
+    elif expr.encoding is None:  # a selector: one row per query
+        parts.append(f"selects, on `{example}` ({origin}), one row per query:")
+        parts.append("```\n" + _labelled(expr.value, view.example) + "\n```")
+    else:
+        parts.append(f"on `{example}` ({origin}): `{expr.value}`")
+    if expr.value_set is not None:
+        parts.append(f"value set: `{expr.value_set}`")
+    if expr.placement:
+        parts.append("compiles to: " + ", ".join(expr.placement))
+    elif not view.compiled:
+        parts.append("layer: known once the program compiles")
+    return "\n\n".join(parts)
+
+
+def _labelled(matrix: str, example: list) -> str:
+    """The 0/1 matrix with the example's tokens as key (column) and query (row) labels."""
+    names = [str(t) for t in example]
+    width = max(len(n) for n in names)
+    rows = [" " * width + " " + " ".join(names)]
+    for name, row in zip(names, matrix.splitlines(), strict=False):
+        cells = [c.rjust(len(n)) for c, n in zip(row.split(), names, strict=False)]
+        rows.append(name.rjust(width) + " " + " ".join(cells))
+    return "\n".join(rows)

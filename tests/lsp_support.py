@@ -1,0 +1,113 @@
+"""Shared by the test_lsp_* modules: a real `rasp serve` over stdio and a pytest-lsp client.
+
+Each feature test module builds its client with `client_fixture()`; it runs once per client
+capability profile (Neovim 0.7 and VS Code), so every feature is exercised the way those
+editors ask for it.
+"""
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities, make_test_lsp_client
+
+ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _make_client() -> LanguageClient:
+    """pytest-lsp's client, plus the refresh requests the VS Code profile says it accepts."""
+    client = make_test_lsp_client()
+    client.refreshes = []
+
+    for method in (lsp.WORKSPACE_CODE_LENS_REFRESH, lsp.WORKSPACE_INLAY_HINT_REFRESH):
+
+        @client.feature(method)
+        def refresh(params: None, method: str = method) -> None:
+            client.refreshes.append(method)
+
+    return client
+
+
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "raspstudio.cli", "serve"], client_factory=_make_client
+)
+PROFILES = ["neovim@v0.7.0", "visual-studio-code"]
+SETTLE_TIMEOUT = 60.0
+
+
+def client_fixture(options: dict | None = None, profiles: list[str] | None = None) -> Any:
+    """A module's `client` fixture: a fresh server per test, initialised with `options`."""
+
+    @pytest_lsp.fixture(config=SERVER, params=profiles or PROFILES)
+    async def client(lsp_client: LanguageClient, request: Any):
+        params = lsp.InitializeParams(
+            capabilities=client_capabilities(request.param),
+            initialization_options=options,
+            root_uri=ROOT.as_uri(),
+        )
+        await lsp_client.initialize_session(params)
+        yield
+        await lsp_client.shutdown_session()
+
+    return client
+
+
+def _runs(client: LanguageClient) -> tuple[int, int]:
+    """How many analyses (progress tokens) have begun and ended."""
+    began = ended = 0
+    for reports in client.progress_reports.values():
+        began += any(isinstance(r, lsp.WorkDoneProgressBegin) for r in reports)
+        ended += any(isinstance(r, lsp.WorkDoneProgressEnd) for r in reports)
+    return began, ended
+
+
+async def settled(client: LanguageClient, began_before: int) -> None:
+    """Wait until an analysis started after `began_before` runs and every run has ended."""
+    deadline = asyncio.get_running_loop().time() + SETTLE_TIMEOUT
+    while True:
+        began, ended = _runs(client)
+        if began > began_before and began == ended:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("the server did not finish analysing")
+        await asyncio.sleep(0.02)
+
+
+async def open_document(
+    client: LanguageClient, path: Path, text: str | None = None, version: int = 1
+) -> str:
+    """Open `path` (with `text` instead of its content, if given) and wait for its analysis."""
+    uri = path.resolve().as_uri()
+    before = _runs(client)[0]
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=uri,
+                language_id="python",
+                version=version,
+                text=path.read_text() if text is None else text,
+            )
+        )
+    )
+    await settled(client, before)
+    return uri
+
+
+async def replace_text(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    """Send the whole new text as one change and wait for its analysis."""
+    before = _runs(client)[0]
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+    await settled(client, before)
+
+
+def codes(client: LanguageClient, uri: str) -> list[str]:
+    return [str(d.code) for d in client.diagnostics.get(uri, [])]

@@ -200,7 +200,13 @@ def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list
             )
             break
     for expr in walk(program.sop):
-        if isinstance(expr, rasp.Map) and rasp.is_numerical(expr):
+        # A categorical-to-numerical Map is a lookup table behind a ReLU, so negative outputs
+        # become 0; a numerical-to-numerical one is a discretised MLP that keeps them.
+        if (
+            isinstance(expr, rasp.Map)
+            and rasp.is_numerical(expr)
+            and rasp.is_categorical(expr.inner)
+        ):
             negative = _first_negative(expr, evaluation)
             if negative is not None:
                 xs, values = negative
@@ -209,7 +215,8 @@ def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list
                         "RASP602",
                         expr,
                         f"{_name(expr)} is numerical and outputs negative values on input {xs} "
-                        f"({values}); tracr's numerical MLPs clip negative outputs to 0",
+                        f"({values}); tracr compiles a numerical Map of a categorical SOp to "
+                        "an MLP whose ReLU clips negative outputs to 0",
                     )
                 )
         if (

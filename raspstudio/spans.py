@@ -12,12 +12,14 @@ import linecache
 import sys
 from collections.abc import Iterator
 from types import FrameType, TracebackType
+from typing import Any
 
 from tracr.rasp import rasp
 
 from raspstudio.report import Span
 
 _ATTR = "_raspstudio_span"
+_ABSORBED = "_raspstudio_absorbed"
 
 
 def span_of(expr: rasp.RASPExpr) -> Span | None:
@@ -70,10 +72,16 @@ def traceback_span(tb: TracebackType | None, path: str) -> Span | None:
     return found
 
 
+def absorbed_spans(expr: rasp.RASPExpr) -> list[Span]:
+    """Spans of the Maps that tracr merged into this one (`Map(f, Map(g, x))` is one Map)."""
+    return getattr(expr, _ABSORBED, [])
+
+
 @contextlib.contextmanager
 def recording_spans(path: str) -> Iterator[None]:
     """Record a span on every RASP expression created while the block runs."""
     original_init = rasp.RASPExpr.__init__
+    original_map_init = rasp.Map.__init__
 
     def init_with_span(self: rasp.RASPExpr) -> None:
         original_init(self)
@@ -81,11 +89,19 @@ def recording_spans(path: str) -> Iterator[None]:
         if frame is not None:
             setattr(self, _ATTR, frame_span(frame))
 
+    def map_init(self: rasp.Map, f: Any, inner: rasp.SOp, simplify: bool = True) -> None:
+        original_map_init(self, f, inner, simplify)
+        if self.inner is not inner:  # merged: remember where the absorbed Map was written
+            merged = [span_of(inner), *absorbed_spans(inner)]
+            setattr(self, _ABSORBED, [s for s in merged if s is not None])
+
     rasp.RASPExpr.__init__ = init_with_span
+    rasp.Map.__init__ = map_init
     try:
         yield
     finally:
         rasp.RASPExpr.__init__ = original_init
+        rasp.Map.__init__ = original_map_init
 
 
 def display_name(expr: rasp.RASPExpr) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from tracr.compiler import validating
 from tracr.rasp import rasp
 
-from raspstudio.spans import display_name, span_of
+from raspstudio.spans import absorbed_spans, display_name, span_of
 
 
 @dataclass
@@ -120,7 +120,8 @@ def unused_operations(namespace: dict, programs: list[rasp.SOp]) -> list[Problem
     Compared by source span, not identity: `.named()` and `numerical()` return copies, so the
     original of `x = rasp.Map(...).named("x")`'s inner call is not the object a program holds.
     """
-    used = {span_of(e) for program in programs for e in walk(program)}
+    reachable = [e for program in programs for e in walk(program)]
+    used = {span_of(e) for e in reachable} | {s for e in reachable for s in absorbed_spans(e)}
     found, seen = [], set()
     for name, value in namespace.items():
         span = span_of(value) if isinstance(value, rasp.RASPExpr) else None

@@ -25,6 +25,7 @@ EXPECTED = {
     "huge_mlp.py": [("RASP604", "warning", 9)],
     "map_of_fraction.py": [("RASP501", "error", 12), ("RASP603", "warning", 12)],
     "causal_count.py": [("RASP606", "warning", 10)],
+    "unused_operation.py": [("RASP607", "info", 8)],
 }
 
 
@@ -115,3 +116,14 @@ def test_json_shape_follows_the_contract(report):
     assert report["summary"]["errors"] == sum(
         d["severity"] == "error" for f in report["files"] for d in f["diagnostics"]
     )
+
+
+def test_a_map_merged_by_tracr_is_not_unused(report):
+    codes = [(d["code"], d["line"]) for d in _file(report, "unused_operation.py")["diagnostics"]]
+    assert codes == [("RASP607", 8)]  # `leftover`; not `plus_one`, which lives on in `program`
+
+
+def test_negative_outputs_of_a_numerical_to_numerical_map_are_fine(report):
+    found = _file(report, "numerical_to_numerical_map.py")
+    assert found["diagnostics"] == []
+    assert found["programs"][0]["verified_inputs"] == 3 + 9 + 27

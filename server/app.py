@@ -6,6 +6,7 @@ sends it to the worker (raspstudio/worker.py).
 """
 
 import asyncio
+import copy
 import os
 import sys
 import uuid
@@ -18,7 +19,7 @@ from raspstudio.engine import Engine
 from raspstudio.worker import Worker
 from server import actions, commands, completion, hover, inlay, lenses, symbols
 from server.analysis import Analyzer
-from server.convert import from_position
+from server.convert import from_position, range_to_characters, range_to_utf16
 from server.settings import Settings, parse_settings
 
 PULL_WAIT = 5.0  # seconds a pull request waits for the current version's first results
@@ -241,9 +242,17 @@ def on_inlay_hint(ls: RaspServer, params: lsp.InlayHintParams) -> list[lsp.Inlay
 )
 def on_code_action(ls: RaspServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
-    text = ls.text_of(uri)
-    ours = [d for d in params.context.diagnostics if d.source == "rasp"]
-    return actions.quick_fixes(text, uri, ours) if text is not None and ours else []
+    text, lines = ls.text_of(uri), _lines(uri)
+    ours = [_with_range(d, range_to_characters(lines, d.range)) for d in params.context.diagnostics]
+    ours = [d for d in ours if d.source == "rasp"]
+    if text is None or not ours:
+        return []
+    fixes = actions.quick_fixes(text, uri, ours)
+    for fix in fixes:
+        for edits in (fix.edit.changes or {}).values() if fix.edit else []:
+            for edit in edits:
+                edit.range = range_to_utf16(lines, edit.range)
+    return fixes
 
 
 # -- editing help from the text alone (no analysis needed) --------------------------------------
@@ -280,7 +289,24 @@ def on_document_symbol(
     ls: RaspServer, params: lsp.DocumentSymbolParams
 ) -> list[lsp.DocumentSymbol]:
     text = ls.text_of(params.text_document.uri)
-    return symbols.document_symbols(text) if text is not None else []
+    if text is None:
+        return []
+    found = symbols.document_symbols(text)
+    _symbols_to_utf16(_lines(params.text_document.uri), found)
+    return found
+
+
+def _with_range(diagnostic: lsp.Diagnostic, new_range: lsp.Range) -> lsp.Diagnostic:
+    changed = copy.copy(diagnostic)
+    changed.range = new_range
+    return changed
+
+
+def _symbols_to_utf16(lines: list[str], found: list[lsp.DocumentSymbol]) -> None:
+    for symbol in found:
+        symbol.range = range_to_utf16(lines, symbol.range)
+        symbol.selection_range = range_to_utf16(lines, symbol.selection_range)
+        _symbols_to_utf16(lines, symbol.children or [])
 
 
 # -- commands ------------------------------------------------------------------------------------

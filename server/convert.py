@@ -6,6 +6,8 @@ character outside the Basic Multilingual Plane counts twice. Positions from the 
 the other way.
 """
 
+from typing import Any
+
 from lsprotocol import types as lsp
 
 from raspstudio.codes import code as catalogue
@@ -74,3 +76,20 @@ def to_diagnostic(d: Diagnostic, uri: str, lines: list[str]) -> lsp.Diagnostic:
         ]
         or None,
     )
+
+
+def _map_range(lines: list[str], r: lsp.Range, convert: Any) -> lsp.Range:
+    def position(p: lsp.Position) -> lsp.Position:
+        return lsp.Position(line=p.line, character=convert(_line(lines, p.line), p.character))
+
+    return lsp.Range(start=position(r.start), end=position(r.end))
+
+
+def range_to_utf16(lines: list[str], r: lsp.Range) -> lsp.Range:
+    """A range whose characters are str indices (the text-only features) in UTF-16 units."""
+    return _map_range(lines, r, _utf16)
+
+
+def range_to_characters(lines: list[str], r: lsp.Range) -> lsp.Range:
+    """A client's range (UTF-16 units) as str indices, for the text-only features."""
+    return _map_range(lines, r, _characters)

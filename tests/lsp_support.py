@@ -7,21 +7,36 @@ editors ask for it.
 
 import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest_lsp
 from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities, make_test_lsp_client
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def _make_client() -> LanguageClient:
-    """pytest-lsp's client, plus the refresh requests the VS Code profile says it accepts."""
-    client = make_test_lsp_client()
+    """pytest-lsp's client, recording every diagnostics push and the refresh requests the VS
+    Code profile says it accepts."""
+    client = LanguageClient(converter_factory=default_converter)
+    keep_default = DEFAULT_CLIENT_FEATURES[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    del features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+    register_lsp_features(client, features)
     client.refreshes = []
+    client.published = []  # every publishDiagnostics, in order: (uri, version, codes)
+
+    @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def publish(ls: LanguageClient, params: lsp.PublishDiagnosticsParams) -> None:
+        keep_default(ls, params)
+        codes = [str(d.code) for d in params.diagnostics]
+        client.published.append((params.uri, params.version, codes))
 
     for method in (lsp.WORKSPACE_CODE_LENS_REFRESH, lsp.WORKSPACE_INLAY_HINT_REFRESH):
 
@@ -39,13 +54,20 @@ PROFILES = ["neovim@v0.7.0", "visual-studio-code"]
 SETTLE_TIMEOUT = 60.0
 
 
-def client_fixture(options: dict | None = None, profiles: list[str] | None = None) -> Any:
-    """A module's `client` fixture: a fresh server per test, initialised with `options`."""
+def client_fixture(
+    options: dict | None = None,
+    profiles: list[str] | None = None,
+    capabilities: Callable[[], lsp.ClientCapabilities] | None = None,
+) -> Any:
+    """A module's `client` fixture: a fresh server per test, initialised with `options`.
+
+    `capabilities` replaces the profile's own (built from it) where a test needs a variant.
+    """
 
     @pytest_lsp.fixture(config=SERVER, params=profiles or PROFILES)
     async def client(lsp_client: LanguageClient, request: Any):
         params = lsp.InitializeParams(
-            capabilities=client_capabilities(request.param),
+            capabilities=capabilities() if capabilities else client_capabilities(request.param),
             initialization_options=options,
             root_uri=ROOT.as_uri(),
         )

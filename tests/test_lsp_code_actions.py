@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
+from pytest_lsp import LanguageClient
 
 from raspstudio.engine import Engine
 from raspstudio.report import Diagnostic
 from server.actions import quick_fixes
+from tests.lsp_support import FIXTURES, client_fixture, open_document
 
 # -- pure functions --
 
@@ -323,3 +325,58 @@ def test_diagnostics_without_fixes_are_ignored() -> None:
     ]
 
     assert quick_fixes(text, URI, diagnostics) == []
+
+
+# -- over LSP --
+
+client = client_fixture()
+
+EMOJI = """from tracr.rasp import rasp
+
+VOCAB = {1, 2}
+MAX_SEQ_LEN = 3
+
+tag = "\U0001f600"; program = rasp.Map(lambda x: x + 1, rasp.tokens)
+"""
+
+
+def _apply_utf16(text: str, edits: list[lsp.TextEdit]) -> str:
+    """Apply LSP edits whose columns count UTF-16 units, as an editor does."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(p: lsp.Position) -> int:
+        line = lines[p.line].encode("utf-16-le")[: 2 * p.character].decode("utf-16-le")
+        return sum(len(s) for s in lines[: p.line]) + len(line)
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def _fixes(client: LanguageClient, uri: str) -> list[lsp.CodeAction]:
+    diagnostics = list(client.diagnostics[uri])
+    return await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=diagnostics[0].range,
+            context=lsp.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+
+
+async def test_quick_fix_over_lsp_replaces_rasp_length(client: LanguageClient):
+    path = FIXTURES / "length_primitive.py"
+    uri = await open_document(client, path)
+    (fix,) = [f for f in await _fixes(client, uri) if "make_length" in f.title]
+    assert fix.kind == lsp.CodeActionKind.QuickFix
+    assert [str(d.code) for d in fix.diagnostics] == ["RASP304"]
+    fixed = _apply_utf16(path.read_text(), fix.edit.changes[uri])
+    assert "lib.make_length()" in fixed
+    assert fixed.count("rasp.length") == path.read_text().count("rasp.length") - 1
+
+
+async def test_quick_fix_edits_count_utf16_units(client: LanguageClient, tmp_path: Path):
+    uri = await open_document(client, tmp_path / "emoji.py", EMOJI)
+    (fix,) = [f for f in await _fixes(client, uri) if ".named" in f.title]
+    fixed = _apply_utf16(EMOJI, fix.edit.changes[uri])
+    assert 'rasp.Map(lambda x: x + 1, rasp.tokens).named("program")\n' in fixed

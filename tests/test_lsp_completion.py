@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pytest_lsp import LanguageClient
 
 from server.completion import completions, signature_help
+from tests.lsp_support import client_fixture, open_document
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -271,3 +273,55 @@ def test_lib_completion_does_not_import_jax():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# -- over LSP --
+
+client = client_fixture()
+
+TYPING = """from tracr.compiler import lib
+from tracr.rasp import rasp
+
+VOCAB = {1, 2}
+MAX_SEQ_LEN = 3
+
+doubled = rasp.Map(lambda x: 2 * x, rasp.tokens).named("doubled")
+program = rasp.Aggregate(rasp.Select(rasp.indices, rasp.indices, rasp.Comparison.EQ), doubled)
+"""
+
+
+async def test_completion_over_lsp(client: LanguageClient, tmp_path: Path):
+    uri = await open_document(client, tmp_path / "typing.py", TYPING + "x = rasp.Se\n")
+    found = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=8, character=11),
+        )
+    )
+    labels = {item.label for item in found.items}
+    assert {"Select", "SelectorWidth", "SequenceMap"} <= labels
+    assert "Map" not in labels
+
+
+async def test_file_names_complete_over_lsp(client: LanguageClient, tmp_path: Path):
+    uri = await open_document(client, tmp_path / "typing.py", TYPING + "y = dou\n")
+    found = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=8, character=7),
+        )
+    )
+    assert "doubled" in {item.label for item in found.items}
+
+
+async def test_signature_help_over_lsp(client: LanguageClient, tmp_path: Path):
+    uri = await open_document(client, tmp_path / "typing.py", TYPING + "z = rasp.Map(f, \n")
+    found = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=8, character=16),
+        )
+    )
+    (signature,) = found.signatures
+    assert signature.label == "rasp.Map(f, inner, simplify=True)"
+    assert signature.active_parameter == 1  # `inner`, after one comma

@@ -1,9 +1,19 @@
 """Diagnostics over LSP: as you type, located, linked, tagged; pushed or pulled; never stale."""
 
-from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
+from pathlib import Path
 
-from tests.lsp_support import FIXTURES, ROOT, client_fixture, codes, open_document, replace_text
+from lsprotocol import types as lsp
+from pytest_lsp import LanguageClient, client_capabilities
+
+from tests.lsp_support import (
+    FIXTURES,
+    ROOT,
+    client_fixture,
+    codes,
+    open_document,
+    replace_text,
+    settled,
+)
 
 client = client_fixture()
 
@@ -19,4 +29,103 @@ async def test_diagnostics_are_located_linked_and_sourced(client: LanguageClient
     assert diagnostic.source == "rasp"
     assert diagnostic.severity == lsp.DiagnosticSeverity.Error
     assert diagnostic.range.start.line == 8  # 0-based: line 9 in the file
+    assert (diagnostic.range.start.character, diagnostic.range.end.character) == (25, 61)
     assert diagnostic.code_description.href.endswith("#rasp501-compiled-mismatch")
+
+
+async def test_related_information_points_at_the_other_expressions(client: LanguageClient):
+    uri = await open_document(client, FIXTURES / "composite_selector.py")
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "RASP306"]
+    related = diagnostic.related_information
+    assert [(r.location.uri, r.location.range.start.line) for r in related] == [(uri, 7), (uri, 8)]
+    assert related[0].message == "`before` is combined here"
+
+
+async def test_unused_operations_are_tagged_unnecessary(client: LanguageClient):
+    uri = await open_document(client, FIXTURES / "unused_operation.py")
+    (diagnostic,) = client.diagnostics[uri]
+    assert diagnostic.code == "RASP607"
+    assert diagnostic.severity == lsp.DiagnosticSeverity.Information
+    assert list(diagnostic.tags) == [lsp.DiagnosticTag.Unnecessary]
+
+
+async def test_cheap_results_come_before_verification(client: LanguageClient):
+    uri = await open_document(client, FIXTURES / "negative_numerical_map.py")
+    stages = [found for published_uri, _, found in client.published if published_uri == uri]
+    assert "RASP501" not in stages[0]  # loaded: nothing verified yet
+    assert "RASP602" in stages[1]  # evaluated: the interpreter's warning is out
+    assert "RASP501" in stages[-1]  # verified: the miscompilation follows in the same cycle
+
+
+async def test_unsaved_edits_are_analysed(client: LanguageClient, tmp_path: Path):
+    path = tmp_path / "program.py"
+    path.write_text((ROOT / "programs/positional/reverse.py").read_text())
+    uri = await open_document(client, path)
+    assert codes(client, uri) == []
+    broken = path.read_text().replace('.named("reverse")', '.named("reverse"')
+    await replace_text(client, uri, broken, version=2)
+    assert codes(client, uri) == ["RASP101"]
+    await replace_text(client, uri, path.read_text(), version=3)
+    assert codes(client, uri) == []
+
+
+async def test_sibling_modules_import_from_the_files_folder(client: LanguageClient, tmp_path):
+    (tmp_path / "helpers.py").write_text("def double(x):\n    return 2 * x\n")
+    text = (
+        "from helpers import double\nfrom tracr.rasp import rasp\n\nVOCAB = {1, 2}\n"
+        'MAX_SEQ_LEN = 2\nprogram = rasp.Map(double, rasp.tokens).named("program")\n'
+    )
+    uri = await open_document(client, tmp_path / "main.py", text)
+    assert codes(client, uri) == []
+
+
+async def test_a_burst_of_edits_is_analysed_once_at_its_latest_version(client: LanguageClient):
+    path = ROOT / "programs/positional/reverse.py"
+    uri = await open_document(client, path)
+    text = path.read_text()
+    before = len(client.progress_reports)
+    for version in range(2, 12):  # ten keystrokes, no pause
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    lsp.TextDocumentContentChangeWholeDocument(text=text + "#" * version)
+                ],
+            )
+        )
+    await settled(client, before)
+    versions = {v for u, v, _ in client.published if u == uri}
+    assert versions == {1, 11}  # nothing for the versions typed over
+
+
+async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient):
+    uri = await open_document(client, FIXTURES / "negative_numerical_map.py")
+    assert codes(client, uri)
+    client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert codes(client, uri) == []
+
+
+# -- pull diagnostics, for clients that declare them ---------------------------------------------
+
+
+def _pulling_capabilities() -> lsp.ClientCapabilities:
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.text_document.diagnostic = lsp.DiagnosticClientCapabilities(
+        related_document_support=False
+    )
+    return capabilities
+
+
+puller = client_fixture(profiles=["visual-studio-code"], capabilities=_pulling_capabilities)
+
+
+async def test_pulling_clients_pull_and_are_not_pushed_to(puller: LanguageClient):
+    uri = await open_document(puller, FIXTURES / "negative_numerical_map.py")
+    report = await puller.text_document_diagnostic_async(
+        lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    assert "RASP501" in [d.code for d in report.items]
+    assert puller.published == []

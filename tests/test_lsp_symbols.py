@@ -4,8 +4,10 @@ import textwrap
 from pathlib import Path
 
 from lsprotocol import types
+from pytest_lsp import LanguageClient
 
 from server.symbols import document_symbols
+from tests.lsp_support import client_fixture, open_document
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -121,3 +123,19 @@ def test_syntax_errors_give_no_symbols():
     assert document_symbols("program = rasp.Map(\n") == []
     assert document_symbols("program = rasp.tokens\0") == []
     assert document_symbols("") == []
+
+
+# -- over LSP --
+
+client = client_fixture()
+
+
+async def test_document_symbols_over_lsp(client: LanguageClient):
+    uri = await open_document(client, ROOT / "programs/positional/reverse.py")
+    found = await client.document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    names = [s.name for s in found]
+    assert {"length", "opposite", "flip", "program"} <= set(names)
+    program = found[names.index("program")]
+    assert program.range.start.line == 12

@@ -53,6 +53,7 @@ class Worker:
 
     def start(self) -> None:
         """Spawn the worker (it imports tracr, which takes a second or two, then says ready)."""
+        self._cancelled.clear()  # a cancellation is for the request before, not the start-up
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         self._process = subprocess.Popen(

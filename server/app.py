@@ -14,6 +14,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from raspstudio.engine import Engine
 from raspstudio.worker import Worker
@@ -58,9 +59,30 @@ class Progress:
         self._when_started(lambda: progress.end(self.token, lsp.WorkDoneProgressEnd()))
 
 
+class RaspProtocol(LanguageServerProtocol):
+    """pygls's protocol, with `$/cancelRequest` reaching the command it cancels.
+
+    pygls runs `workspace/executeCommand` as a built-in that awaits the command in a task of
+    its own: cancelling the request answers the client but leaves that task (and the user's
+    code in the worker) running. Commands register their task here under the request's id.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.commands: dict[Any, asyncio.Task] = {}
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        super()._handle_cancel_notification(msg_id)
+        task = self.commands.pop(msg_id, None)
+        if task is not None:
+            task.cancel()
+
+
 class RaspServer(LanguageServer):
+    protocol: RaspProtocol
+
     def __init__(self) -> None:
-        super().__init__("rasp-studio", "0.1.0")
+        super().__init__("rasp-studio", "0.1.0", protocol_cls=RaspProtocol)
         self.settings = Settings()
         self.engine = Engine(Worker(timeout=self.settings.timeout))
         self.analyzer = Analyzer(self)
@@ -314,6 +336,8 @@ def _symbols_to_utf16(lines: list[str], found: list[lsp.DocumentSymbol]) -> None
 
 def _register(command_id: str, handler: Any) -> None:
     async def run(ls: RaspServer, *args: Any) -> Any:
+        request = ls.protocol.msg_id
+        ls.protocol.commands[request] = asyncio.current_task()
         try:
             return await handler(ls, *args)
         except commands.CommandError as e:
@@ -321,6 +345,8 @@ def _register(command_id: str, handler: Any) -> None:
                 lsp.ShowMessageParams(type=lsp.MessageType.Error, message=str(e))
             )
             raise
+        finally:
+            ls.protocol.commands.pop(request, None)
 
     run.__name__ = handler.__name__
     server.command(command_id)(run)

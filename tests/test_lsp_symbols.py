@@ -132,7 +132,7 @@ client = client_fixture()
 
 async def test_document_symbols_over_lsp(client: LanguageClient):
     uri = await open_document(client, ROOT / "programs/positional/reverse.py")
-    found = await client.document_symbol_async(
+    found = await client.text_document_document_symbol_async(
         types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     names = [s.name for s in found]

@@ -82,8 +82,8 @@ const connection = createProtocolConnection(
 let exiting = false; // after `exit`, the connection closing is expected
 connection.onError(([error, message]) => {
   const what = message ? ` while handling ${JSON.stringify(message).slice(0, 200)}` : "";
-  const problem = error?.message ?? error;
-  fail(`connection error (a parse error means stray bytes on the server's stdout): ${problem}${what}`);
+  const hint = "a parse error means stray bytes on the server's stdout";
+  fail(`connection error (${hint}): ${error?.message ?? error}${what}`);
 });
 connection.onClose(() => {
   if (!exiting) fail("the connection closed before shutdown");
@@ -124,10 +124,11 @@ function fail(reason) {
   if (failing) return;
   failing = true;
   console.error(`FAIL: ${reason}`);
+  const exitedBefore = exitCode;
   server.kill("SIGKILL");
   setTimeout(() => {
     if (messages.length) console.error(`server messages:\n  ${messages.join("\n  ")}`);
-    if (exitCode !== null) console.error(`server exit: ${exitCode}`);
+    if (exitedBefore !== null) console.error(`the server had exited: ${exitedBefore}`);
     const tail = serverStderr.split("\n").slice(-30).join("\n");
     console.error(`server stderr (last lines):\n${tail}`);
     process.exit(1);
@@ -238,7 +239,9 @@ async function main() {
   console.log(`ok: the server exited with 0 (server requests seen: ${[...new Set(requests)]})`);
 }
 
-setTimeout(() => fail(`overall timeout (${OVERALL_TIMEOUT_MS / 1000} s)`), OVERALL_TIMEOUT_MS).unref();
+process.on("unhandledRejection", (error) => fail(`unhandled: ${error?.message ?? error}`));
+const overall = () => fail(`overall timeout (${OVERALL_TIMEOUT_MS / 1000} s)`);
+setTimeout(overall, OVERALL_TIMEOUT_MS).unref();
 main().then(
   () => process.exit(0),
   (error) => fail(error instanceof Failure ? error.message : (error?.stack ?? String(error))),

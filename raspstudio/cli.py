@@ -17,7 +17,14 @@ from rich.table import Table
 from raspstudio.config import ConfigError, resolve_config
 from raspstudio.engine import Engine
 from raspstudio.inputs import parse_tokens
-from raspstudio.report import Diagnostic, FileReport, ModelSummary, model_json, summary_json
+from raspstudio.report import (
+    Diagnostic,
+    FileReport,
+    ModelSummary,
+    counted,
+    model_json,
+    summary_json,
+)
 from raspstudio.worker import DEFAULT_TIMEOUT, Worker
 
 
@@ -143,16 +150,12 @@ def _describe_program(program, verified_note: str) -> str:
         return "not compiled"
     m = program.model
     text = (
-        f"compiled: {_count(m.layers, 'layer')}, {_count(m.heads, 'head')}, "
-        f"{_count(m.mlps, 'MLP')}, d_model {m.residual_dim}, {m.params:,} params"
+        f"compiled: {counted(m.layers, 'layer')}, {counted(m.heads, 'head')}, "
+        f"{counted(m.mlps, 'MLP')}, d_model {m.residual_dim}, {m.params:,} params"
     )
     if program.verified_inputs:
         text += f"; verified on {program.verified_inputs} {verified_note}inputs"
     return text
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _print_text_report(reports: list[FileReport]) -> None:
@@ -164,8 +167,8 @@ def _print_text_report(reports: list[FileReport]) -> None:
             print(f"{shown}:{p.line}: `{p.name}` {_describe_program(p, note)}")
     s = summary_json(reports)
     print(
-        f"Checked {_count(s['files'], 'file')}, {_count(s['programs'], 'program')}: "
-        f"{_count(s['errors'], 'error')}, {_count(s['warnings'], 'warning')}."
+        f"Checked {counted(s['files'], 'file')}, {counted(s['programs'], 'program')}: "
+        f"{counted(s['errors'], 'error')}, {counted(s['warnings'], 'warning')}."
     )
 
 
@@ -257,8 +260,8 @@ def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
 
 def print_layer_table(name: str, model: ModelSummary) -> None:
     print(
-        f"`{name}`: {_count(model.layers, 'layer')} · {_count(model.heads, 'head')} · "
-        f"{_count(model.mlps, 'MLP')} · d_model {model.residual_dim} · {model.params:,} params"
+        f"`{name}`: {counted(model.layers, 'layer')} · {counted(model.heads, 'head')} · "
+        f"{counted(model.mlps, 'MLP')} · d_model {model.residual_dim} · {model.params:,} params"
     )
     table = Table()
     for column in ("layer", "block", "operations", "lines", "width"):

@@ -133,6 +133,11 @@ class FileReport:
         }
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 layer`, `2 layers`: how reports count things."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def summary_json(reports: list[FileReport]) -> dict:
     """The `summary` object of `rasp check --format json`."""
     return {

@@ -9,6 +9,7 @@ editor has since replaced is dropped, and the worker request computing it is can
 
 import asyncio
 import copy
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -95,12 +96,16 @@ class Analyzer:
         document = self.server.workspace.text_documents.get(uri)
         return None if document is None else document.version
 
-    async def wait_for_current(self, uri: str, timeout: float) -> Analysis | None:
-        """The analysis of the current version, waiting up to `timeout` for its first stage."""
+    async def wait_for_current(
+        self, uri: str, timeout: float, complete: bool = False
+    ) -> Analysis | None:
+        """The analysis of the current version, waiting up to `timeout` for its first stage
+        (or, with `complete`, for its last)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             found = self.results.get(uri)
-            if found is not None and found.version == self.version(uri):
+            current = found is not None and found.version == self.version(uri)
+            if current and (found.done or not complete):
                 return found
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
@@ -120,13 +125,15 @@ class Analyzer:
         if document is None:
             return
         version, text = document.version, document.source
-        if not self.server.settings.execute:
-            report = FileReport(path_of(uri), diagnostics=syntax_diagnostics(text, path_of(uri)))
-            self._publish(uri, version, report, done=True)
-            return
         progress = self.server.progress(f"Checking {Path(path_of(uri)).name}")
         try:
-            await self.in_engine(self._check, uri, version, text, progress)
+            if not _uses_tracr(text):  # any other Python file: not ours to run
+                self._publish(uri, version, FileReport(path_of(uri)), True)
+            elif self.server.settings.execute:
+                await self.in_engine(self._check, uri, version, text, progress)
+            else:  # an untrusted workspace: read the text, run nothing
+                found = syntax_diagnostics(text, path_of(uri))
+                self._publish(uri, version, FileReport(path_of(uri), diagnostics=found), True)
         finally:
             progress.end()
 
@@ -173,6 +180,12 @@ class Analyzer:
         if found is not None and found.version == version and not found.done:
             found.done = True
             self.server.refresh_views()
+            self._published.setdefault(uri, asyncio.Event()).set()
+
+
+def _uses_tracr(text: str) -> bool:
+    """Whether the text imports tracr: program files do; other Python files are left alone."""
+    return re.search(r"^\s*(from|import)\s+tracr\b", text, re.MULTILINE) is not None
 
 
 def _stage(step: int, report: FileReport) -> str:

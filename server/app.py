@@ -132,9 +132,14 @@ class RaspServer(LanguageServer):
                 lsp.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
             )
             return
-        workspace = self.client_capabilities.workspace
-        if workspace and workspace.diagnostics and workspace.diagnostics.refresh_support:
+        if self.refreshes_diagnostics:
             self.workspace_diagnostic_refresh(None)
+
+    @property
+    def refreshes_diagnostics(self) -> bool:
+        """Whether the client pulls again when told to (`workspace/diagnostic/refresh`)."""
+        workspace = self.client_capabilities.workspace
+        return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
 
     def refresh_views(self) -> None:
         """Ask the client to fetch lenses and inlay hints again, where it supports that."""
@@ -227,7 +232,11 @@ def did_close(ls: RaspServer, params: lsp.DidCloseTextDocumentParams) -> None:
 async def pull_diagnostics(
     ls: RaspServer, params: lsp.DocumentDiagnosticParams
 ) -> lsp.RelatedFullDocumentDiagnosticReport:
-    found = await ls.analyzer.wait_for_current(params.text_document.uri, PULL_WAIT)
+    # A client that cannot be told to pull again waits for the whole check, verification
+    # included; one that can gets the first results now and a refresh for the rest.
+    complete = not ls.refreshes_diagnostics
+    timeout = PULL_WAIT + (3 * ls.settings.timeout if complete else 0)
+    found = await ls.analyzer.wait_for_current(params.text_document.uri, timeout, complete)
     return lsp.RelatedFullDocumentDiagnosticReport(
         items=found.diagnostics if found else [],
         result_id=None if found is None else f"{found.version}:{len(found.diagnostics)}",

@@ -7,7 +7,7 @@ answers with a clear error rather than a stack trace.
 from typing import TYPE_CHECKING, Any
 
 from raspstudio.inputs import parse_tokens
-from raspstudio.report import ModelSummary
+from raspstudio.report import ModelSummary, counted
 from server.analysis import path_of
 
 if TYPE_CHECKING:
@@ -43,8 +43,8 @@ def _tokens(value: Any) -> list:
 def layers_markdown(program: str, model: ModelSummary) -> str:
     """The layer table as Markdown: one row per head or MLP, with the operations it computes."""
     rows = [
-        f"# `{program}`: {model.layers} layers · {model.heads} heads · {model.mlps} MLPs · "
-        f"d_model {model.residual_dim} · {model.params:,} params",
+        f"# `{program}`: {counted(model.layers, 'layer')} · {counted(model.heads, 'head')} · "
+        f"{counted(model.mlps, 'MLP')} · d_model {model.residual_dim} · {model.params:,} params",
         "",
         "| layer | block | operations | lines | width |",
         "|---|---|---|---|---|",
@@ -59,7 +59,15 @@ def layers_markdown(program: str, model: ModelSummary) -> str:
     return "\n".join(rows)
 
 
+def _may_run_code(server: "RaspServer") -> None:
+    if not server.settings.execute:
+        raise CommandError(
+            "rasp runs no code in this workspace (`execute` is false: an untrusted workspace)"
+        )
+
+
 async def show_layers(server: "RaspServer", *args: Any) -> dict:
+    _may_run_code(server)
     uri = _argument(args, 0, "document uri", str)
     name = _argument(args, 1, "program name", str, optional=True)
     text = server.text_of(uri)
@@ -78,6 +86,7 @@ async def show_layers(server: "RaspServer", *args: Any) -> dict:
 
 
 async def run_on_input(server: "RaspServer", *args: Any) -> dict:
+    _may_run_code(server)
     uri = _argument(args, 0, "document uri", str)
     tokens = _tokens(args[1] if len(args) > 1 else None)
     name = _argument(args, 2, "program name", str, optional=True)

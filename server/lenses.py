@@ -2,7 +2,7 @@
 
 from lsprotocol import types as lsp
 
-from raspstudio.report import FileReport, ProgramReport
+from raspstudio.report import FileReport, ProgramReport, counted
 from server.analysis import Analysis
 
 SHOW_LAYERS = "rasp.server.showLayers"
@@ -44,11 +44,12 @@ def _program_title(program: ProgramReport, report: FileReport, done: bool) -> st
             return f"✗ {program.name}: not compiled ({errors[0].code})"
         return f"{program.name}: checking…" if not done else f"{program.name}: not compiled"
     shape = (
-        f"{model.layers} layers · {model.heads} heads · d_model {model.residual_dim} · "
-        f"{model.params:,} params"
+        f"{counted(model.layers, 'layer')} · {counted(model.heads, 'head')} · "
+        f"d_model {model.residual_dim} · {model.params:,} params"
     )
     if errors:
         return f"✗ {program.name}: {shape} · {errors[0].code}"
     if program.verified_inputs:
-        return f"✓ {program.name}: {shape} · verified on {program.verified_inputs:,} inputs"
+        inputs = counted(program.verified_inputs, "input")
+        return f"✓ {program.name}: {shape} · verified on {inputs}"
     return f"{program.name}: {shape} · verifying…"

@@ -108,24 +108,63 @@ async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient)
     assert codes(client, uri) == []
 
 
+async def test_python_files_without_tracr_are_not_run(client: LanguageClient, tmp_path: Path):
+    text = 'import pathlib\npathlib.Path(__file__).with_name("ran.txt").write_text("ran")\n'
+    uri = await open_document(client, tmp_path / "script.py", text)
+    assert codes(client, uri) == []
+    assert not (tmp_path / "ran.txt").exists()
+
+
 # -- pull diagnostics, for clients that declare them ---------------------------------------------
 
 
-def _pulling_capabilities() -> lsp.ClientCapabilities:
+def _pulling_capabilities(refresh: bool) -> lsp.ClientCapabilities:
     capabilities = client_capabilities("visual-studio-code")
     capabilities.text_document.diagnostic = lsp.DiagnosticClientCapabilities(
         related_document_support=False
     )
+    capabilities.workspace.diagnostics = lsp.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=refresh
+    )
     return capabilities
 
 
-puller = client_fixture(profiles=["visual-studio-code"], capabilities=_pulling_capabilities)
+puller = client_fixture(profiles=["vscode-pull"], capabilities=lambda: _pulling_capabilities(False))
+refreshed = client_fixture(
+    profiles=["vscode-pull-refresh"], capabilities=lambda: _pulling_capabilities(True)
+)
 
 
-async def test_pulling_clients_pull_and_are_not_pushed_to(puller: LanguageClient):
-    uri = await open_document(puller, FIXTURES / "negative_numerical_map.py")
-    report = await puller.text_document_diagnostic_async(
+def _open_now(client: LanguageClient, path: Path) -> str:
+    uri = path.resolve().as_uri()
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            text_document=lsp.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=path.read_text()
+            )
+        )
+    )
+    return uri
+
+
+async def _pull(client: LanguageClient, uri: str) -> list[str]:
+    report = await client.text_document_diagnostic_async(
         lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
     )
-    assert "RASP501" in [d.code for d in report.items]
+    return [str(d.code) for d in report.items]
+
+
+async def test_pulling_clients_get_the_whole_check_and_no_pushes(puller: LanguageClient):
+    uri = _open_now(puller, FIXTURES / "negative_numerical_map.py")
+    assert "RASP501" in await _pull(puller, uri)  # waited for verification: no refresh to come
     assert puller.published == []
+
+
+async def test_refreshing_clients_are_told_when_more_results_arrive(refreshed: LanguageClient):
+    before = len(refreshed.progress_reports)
+    uri = _open_now(refreshed, FIXTURES / "negative_numerical_map.py")
+    await _pull(refreshed, uri)  # answered at the first stage
+    await settled(refreshed, before)
+    assert refreshed.diagnostic_refresh_count >= 1
+    assert "RASP501" in await _pull(refreshed, uri)
+    assert refreshed.published == []

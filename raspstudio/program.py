@@ -126,6 +126,7 @@ def _execute(code: types.CodeType, path: str, loaded: LoadedFile) -> types.Modul
     module = types.ModuleType(Path(path).stem)
     module.__file__ = path
     sys.path.insert(0, folder)
+    imported_before = set(sys.modules)
     try:
         with recording_spans(path):
             exec(code, vars(module))
@@ -136,14 +137,18 @@ def _execute(code: types.CodeType, path: str, loaded: LoadedFile) -> types.Modul
         return None
     finally:
         sys.path.remove(folder)
-        _forget_modules_in(folder)
+        _forget_modules_imported(folder, since=imported_before)
     return module
 
 
-def _forget_modules_in(folder: str) -> None:
-    """Drop sibling modules from the import cache so the next load sees their edits."""
-    for name, mod in list(sys.modules.items()):
-        file = getattr(mod, "__file__", None) or ""
+def _forget_modules_imported(folder: str, since: set[str]) -> None:
+    """Drop the sibling modules the file imported, so the next load sees their edits.
+
+    Only modules imported by this load: a program file may sit in a folder that also holds
+    packages the worker itself runs on (a checkout of rasp-studio), which must stay loaded.
+    """
+    for name in set(sys.modules) - since:
+        file = getattr(sys.modules[name], "__file__", None) or ""
         if file.startswith(folder + "/"):
             del sys.modules[name]
 

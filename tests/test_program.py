@@ -1,6 +1,7 @@
 """Loading a program file: discovery, metadata precedence, spans, load errors."""
 
 import textwrap
+from pathlib import Path
 
 from raspstudio.program import load_file
 from raspstudio.spans import span_of
@@ -151,3 +152,14 @@ def test_non_utf8_file_is_a_load_error(tmp_path):
     path.write_bytes(b"VOCAB = {'\xe9'}\n")
     (d,) = load_file(str(path)).diagnostics
     assert d.code == "RASP101"
+
+
+def test_a_program_beside_the_engines_own_packages_loads_again_and_again(engine):
+    """Re-importing siblings must not unload the worker's own modules (here: raspstudio)."""
+    root = Path(__file__).parent.parent
+    text = (
+        "from tracr.rasp import rasp\nVOCAB = {1}\nprogram = rasp.Map(lambda x: x, rasp.tokens)\n"
+    )
+    for _ in range(2):
+        report = engine.check_file(str(root / "beside_the_engine.py"), text)
+        assert [d.code for d in report.diagnostics] == ["RASP605"]

@@ -62,7 +62,7 @@ _CATALOGUE = [
     Code("RASP604", "huge-mlp", "warning", "An operation compiles to a very large MLP"),
     Code("RASP605", "unnamed-operation", "warning", "An operation has no name"),
     Code("RASP606", "causal-difference", "warning", "Causal masking changes the output"),
-    Code("RASP607", "unused-operation", "info", "An operation is not used by any program"),
+    Code("RASP607", "unused-operation", "warning", "An operation is not used by any program"),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}

@@ -59,24 +59,39 @@ def layers_markdown(program: str, model: ModelSummary) -> str:
     return "\n".join(rows)
 
 
-def _may_run_code(server: "RaspServer") -> None:
+async def _in_worker(server: "RaspServer", uri: str, title: str, call: Any) -> dict:
+    """`call(path, text)` on the document in the engine thread, with progress; its result.
+
+    Refused in untrusted workspaces, where no user code may run.
+    """
     if not server.settings.execute:
         raise CommandError(
             "rasp runs no code in this workspace (`execute` is false: an untrusted workspace)"
         )
+    text = server.text_of(uri)
+    progress = server.progress(title)
+    try:
+        result, diagnostics, error = await server.analyzer.in_engine(
+            lambda: call(path_of(uri), text)
+        )
+    finally:
+        progress.end()
+    if result is None:
+        problem = error or next((d.message for d in diagnostics if d.severity == "error"), None)
+        raise CommandError(f"the file cannot be run: {problem or 'it does not load'}")
+    return result
 
 
 async def show_layers(server: "RaspServer", *args: Any) -> dict:
-    _may_run_code(server)
     uri = _argument(args, 0, "document uri", str)
     name = _argument(args, 1, "program name", str, optional=True)
-    text = server.text_of(uri)
-    result, diagnostics, error = await server.analyzer.in_engine(
-        lambda: server.engine.compile(path_of(uri), name, server.settings.overrides(), text)
+    overrides = server.settings.overrides()
+    result = await _in_worker(
+        server,
+        uri,
+        "Compiling",
+        lambda path, text: server.engine.compile(path, name, overrides, text),
     )
-    if result is None:
-        problem = error or next((d.message for d in diagnostics if d.severity == "error"), None)
-        raise CommandError(f"cannot load the file: {problem}")
     if result["model"] is None:
         raise CommandError(f"`{result['program']}` does not compile: {result['error']}")
     return {
@@ -86,18 +101,16 @@ async def show_layers(server: "RaspServer", *args: Any) -> dict:
 
 
 async def run_on_input(server: "RaspServer", *args: Any) -> dict:
-    _may_run_code(server)
     uri = _argument(args, 0, "document uri", str)
     tokens = _tokens(args[1] if len(args) > 1 else None)
     name = _argument(args, 2, "program name", str, optional=True)
-    text = server.text_of(uri)
-    result, diagnostics, error = await server.analyzer.in_engine(
-        lambda: server.engine.run(path_of(uri), tokens, name, server.settings.overrides(), text)
+    overrides = server.settings.overrides()
+    return await _in_worker(
+        server,
+        uri,
+        f"Running on {' '.join(map(str, tokens))}",
+        lambda path, text: server.engine.run(path, tokens, name, overrides, text),
     )
-    if result is None:
-        problem = error or next((d.message for d in diagnostics if d.severity == "error"), None)
-        raise CommandError(problem or "the file could not be run")
-    return result
 
 
 async def set_example(server: "RaspServer", *args: Any) -> dict:

@@ -25,7 +25,7 @@ EXPECTED = {
     "huge_mlp.py": [("RASP604", "warning", 9)],
     "map_of_fraction.py": [("RASP501", "error", 12), ("RASP603", "warning", 12)],
     "causal_count.py": [("RASP606", "warning", 10)],
-    "unused_operation.py": [("RASP607", "info", 8)],
+    "unused_operation.py": [("RASP607", "warning", 8)],
 }
 
 

@@ -45,7 +45,7 @@ async def test_unused_operations_are_tagged_unnecessary(client: LanguageClient):
     uri = await open_document(client, FIXTURES / "unused_operation.py")
     (diagnostic,) = client.diagnostics[uri]
     assert diagnostic.code == "RASP607"
-    assert diagnostic.severity == lsp.DiagnosticSeverity.Information
+    assert diagnostic.severity == lsp.DiagnosticSeverity.Warning
     assert list(diagnostic.tags) == [lsp.DiagnosticTag.Unnecessary]
 
 

@@ -9,7 +9,9 @@ import asyncio
 import copy
 import os
 import sys
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -23,6 +25,7 @@ from server.analysis import Analyzer
 from server.convert import from_position, range_to_characters, range_to_utf16
 from server.settings import Settings, parse_settings
 
+REPORTS = Path(tempfile.gettempdir()) / "rasp-studio" / "reports"  # layer reports to open
 PULL_WAIT = 5.0  # seconds a pull request waits for the current version's first results
 
 
@@ -103,6 +106,23 @@ class RaspServer(LanguageServer):
     def set_example(self, uri: str | None, tokens: list) -> None:
         self.examples[uri] = tokens
         self.reanalyze_all()
+
+    async def show_report(self, name: str, markdown: str) -> str | None:
+        """Open a read-only report beside the user's files, where the client can show documents.
+
+        The report is written to a scratch folder of the server's own, never into the workspace.
+        Returns its URI, or None when the client cannot open documents on request.
+        """
+        window = self.client_capabilities.window
+        if window is None or window.show_document is None or not window.show_document.support:
+            return None
+        REPORTS.mkdir(parents=True, exist_ok=True)
+        path = REPORTS / f"{name}-layers.md"
+        path.write_text(markdown, encoding="utf-8")
+        await self.window_show_document_async(
+            lsp.ShowDocumentParams(uri=path.as_uri(), external=False, take_focus=False)
+        )
+        return path.as_uri()
 
     def progress(self, title: str) -> Progress:
         return Progress(self, title)

@@ -4,6 +4,7 @@ Handlers take their arguments positionally, as clients send them; each validates
 answers with a clear error rather than a stack trace.
 """
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from raspstudio.inputs import parse_tokens
@@ -94,10 +95,9 @@ async def show_layers(server: "RaspServer", *args: Any) -> dict:
     )
     if result["model"] is None:
         raise CommandError(f"`{result['program']}` does not compile: {result['error']}")
-    return {
-        "program": result["program"],
-        "markdown": layers_markdown(result["program"], result["model"]),
-    }
+    markdown = layers_markdown(result["program"], result["model"])
+    shown = await server.show_report(f"{Path(path_of(uri)).stem}-{result['program']}", markdown)
+    return {"program": result["program"], "markdown": markdown, "uri": shown}
 
 
 async def run_on_input(server: "RaspServer", *args: Any) -> dict:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
+from pygls import uris
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
@@ -28,6 +29,13 @@ async def test_show_layers_returns_the_layer_table(client: LanguageClient):
     assert markdown.startswith("# `program`: 3 layers · 2 heads · 2 MLPs · d_model 31")
     assert "| 2 | attn h0 | reverse | 13 | 3 |" in markdown
     assert "`tokens:a`" in markdown  # the residual stream's labels
+    window = client.capabilities.window
+    if window.show_document and window.show_document.support:  # opened beside the editor
+        (shown,) = client.shown_documents
+        assert shown.uri == result["uri"]
+        assert Path(uris.to_fs_path(shown.uri)).read_text() == markdown
+    else:
+        assert result["uri"] is None
 
 
 async def test_run_on_input_compares_interpreter_and_model(client: LanguageClient):

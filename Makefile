@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test tools lint format clean
+.PHONY: run check test tools lint format clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -12,26 +12,37 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The REPL, with a library program loaded and a banner of what to try.
 run: $(STAMP)
+	$(BIN)/rasp repl programs/positional/reverse.py
+
+# Verify every library program, as CI does.
+check: $(STAMP)
 	$(BIN)/rasp check programs/
-	$(BIN)/rasp compile programs/positional/reverse.py
 
 test: $(STAMP) tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
-# Programs the editor tests drive besides Python: Node.js and npm (tests/test_lsp_node_client.py)
-# and Neovim (tests/test_lsp_neovim.py). Neovim is installed from Debian when running as root.
+# Programs the tests drive besides Python: Node.js and npm (tests/test_lsp_node_client.py),
+# Neovim (tests/test_lsp_neovim.py) and tmux (tests/test_repl_terminal.py). The last two are
+# installed from Debian when running as root.
+DEBIAN_TOOLS := nvim:neovim tmux:tmux
+
 tools:
 	@command -v node >/dev/null && command -v npm >/dev/null || \
 		{ echo "make test needs Node.js 20 and npm on PATH"; exit 1; }
-	@command -v nvim >/dev/null || \
+	@missing=""; for pair in $(DEBIAN_TOOLS); do \
+		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else \
-			echo "make test needs Neovim >= 0.7: run 'sudo apt-get install -y neovim'"; exit 1; \
-		fi
+			echo "make test needs:$$missing; run 'sudo apt-get install -y$$missing'"; exit 1; \
+		fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

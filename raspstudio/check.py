@@ -24,6 +24,7 @@ from raspstudio.program import Program
 from raspstudio.report import Diagnostic, ProgramReport, Span
 from raspstudio.run_model import run_compiled
 from raspstudio.spans import display_name, span_of, traceback_span
+from raspstudio.trace import decode_sop
 from raspstudio.validate import static_problems, walk
 from raspstudio.views import format_values
 
@@ -316,7 +317,7 @@ def _mismatch(
     for expr in walk(program.sop):
         if not isinstance(expr, rasp.SOp) or id(expr) not in trace:
             continue
-        decoded = _decode(expr, compiled, residual, len(xs))
+        decoded = decode_sop(expr, compiled, residual, len(xs))
         if decoded is not None and not outputs_agree(
             trace[id(expr)], decoded, rasp.is_numerical(expr)
         ):
@@ -370,19 +371,3 @@ def _approximation_hint(
         f"for MAX_SEQ_LEN={config.max_seq_len}; raise MLP_EXACTNESS (e.g. to "
         f"{max(1000, 10 * exactness)})"
     )
-
-
-def _decode(expr: rasp.SOp, compiled: Compiled, residual: np.ndarray, length: int) -> list | None:
-    """An SOp's value at each input position, read back from the final residual stream."""
-    node = compiled.graph.nodes.get(expr.label)
-    if node is None or nodes.OUTPUT_BASIS not in node:
-        return None
-    index = {label: i for i, label in enumerate(compiled.model.residual_labels)}
-    basis = node[nodes.OUTPUT_BASIS]
-    dims = [index.get(str(d)) for d in basis]
-    if None in dims:
-        return None
-    block = residual[1 : length + 1][:, dims]
-    if rasp.is_numerical(expr):
-        return block[:, 0].tolist()
-    return [basis[int(np.argmax(row))].value for row in block]

@@ -8,11 +8,9 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
 
 from raspstudio.config import ConfigError, resolve_config
 from raspstudio.engine import Engine
@@ -25,6 +23,7 @@ from raspstudio.report import (
     model_json,
     summary_json,
 )
+from raspstudio.text import diagnostic_lines, layer_table, run_lines, verdict
 from raspstudio.worker import DEFAULT_TIMEOUT, Worker
 
 
@@ -89,6 +88,10 @@ def _build_parser() -> argparse.ArgumentParser:
     compile_.add_argument("--program", metavar="NAME")
     compile_.add_argument("--format", choices=["text", "json"], default="text")
 
+    repl = commands.add_parser("repl", help="interactive: define RASP, see it run and compile")
+    repl.add_argument("file", nargs="?", metavar="FILE", help="a program file to start with")
+    repl.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+
     commands.add_parser("serve", help="language server on stdin/stdout (for editors)")
     return parser
 
@@ -145,26 +148,12 @@ def _display(path: str) -> str:
         return path
 
 
-def _describe_program(program, verified_note: str) -> str:
-    if not program.compiled:
-        return "not compiled"
-    m = program.model
-    text = (
-        f"compiled: {counted(m.layers, 'layer')}, {counted(m.heads, 'head')}, "
-        f"{counted(m.mlps, 'MLP')}, d_model {m.residual_dim}, {m.params:,} params"
-    )
-    if program.verified_inputs:
-        text += f"; verified on {program.verified_inputs} {verified_note}inputs"
-    return text
-
-
 def _print_text_report(reports: list[FileReport]) -> None:
     for report in reports:
         shown = _display(report.path)
         _print_diagnostics(shown, report.diagnostics)
         for p in report.programs:
-            note = "sampled " if p.sampled else ""
-            print(f"{shown}:{p.line}: `{p.name}` {_describe_program(p, note)}")
+            print(f"{shown}:{p.line}: {verdict(p)}")
     s = summary_json(reports)
     print(
         f"Checked {counted(s['files'], 'file')}, {counted(s['programs'], 'program')}: "
@@ -201,11 +190,8 @@ def _single_file(text: str) -> str:
 
 
 def _print_diagnostics(shown: str, diagnostics: list[Diagnostic]) -> None:
-    """`path:line:col: CODE severity: message`, then a `note:` line per related location."""
-    for d in diagnostics:
-        print(f"{shown}:{d.span.line}:{d.span.column}: {d.code} {d.severity}: {d.message}")
-        for span, note in d.related:
-            print(f"{shown}:{span.line}:{span.column}: note: {note}")
+    for line in diagnostic_lines(shown, diagnostics):
+        print(line)
 
 
 def _print_load_errors(path: str, diagnostics: list[Diagnostic], error: str | None) -> int:
@@ -223,23 +209,9 @@ def _cmd_run(args: argparse.Namespace, engine: Engine) -> int:
     result, diagnostics, error = engine.run(path, tokens, args.program, _overrides(args))
     if result is None:
         return _print_load_errors(path, diagnostics, error)
-    rows = {key: result[key] or [] for key in ("input", "interpreter", "compiled")}
-    width = max(len(_cell(v)) for values in rows.values() for v in values)
-    for key, values in rows.items():
-        print(f"{key + ':':<13}" + ("  ".join(_cell(v).rjust(width) for v in values) or "—"))
-    for problem in ("interpreter_error", "compile_error"):
-        if result[problem]:
-            print(f"{problem.replace('_', ' ')}: {result[problem]}")
-            return 1
-    if result["agree"]:
-        print("agree")
-        return 0
-    print("DISAGREE: the compiled model differs from the interpreter")
-    return 1
-
-
-def _cell(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+    lines, agree = run_lines(result)
+    print("\n".join(lines))
+    return 0 if agree else 1
 
 
 def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
@@ -254,23 +226,8 @@ def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
     if args.format == "json":
         print(json.dumps({"program": result["program"], **model_json(model)}, indent=2))
         return 0
-    print_layer_table(result["program"], model)
+    print(layer_table(result["program"], model, width=max(100, Console().width)))
     return 0
-
-
-def print_layer_table(name: str, model: ModelSummary) -> None:
-    print(
-        f"`{name}`: {counted(model.layers, 'layer')} · {counted(model.heads, 'head')} · "
-        f"{counted(model.mlps, 'MLP')} · d_model {model.residual_dim} · {model.params:,} params"
-    )
-    table = Table()
-    for column in ("layer", "block", "operations", "lines", "width"):
-        table.add_column(column)
-    for b in model.blocks:
-        block = "mlp" if b.sublayer == "mlp" else f"attn h{b.head}"
-        lines = ", ".join("?" if line is None else str(line) for line in b.lines)
-        table.add_row(str(b.layer), block, ", ".join(b.operations), lines, str(b.width))
-    Console(width=max(100, Console().width)).print(table)
 
 
 COMMANDS = {"check": _cmd_check, "run": _cmd_run, "compile": _cmd_compile}
@@ -280,11 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `rasp check | head` ends quietly
     parser = _build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
+    if args.command is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        parser.print_help()  # a script or pipe gets help rather than a REPL waiting for input
         return 0
+    # The front ends are started from here, and imported only when asked for.
+    if args.command in (None, "repl"):
+        from repl.app import main as repl_main
+
+        return repl_main(getattr(args, "file", None), getattr(args, "timeout", None))
     if args.command == "serve":
-        # The one place the engine's CLI reaches a front end: `rasp serve` is its entry point.
         from server.app import serve
 
         serve()

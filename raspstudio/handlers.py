@@ -7,29 +7,23 @@ compiles its programs one request at a time (each request has its own timeout).
 from pathlib import Path
 from typing import Any
 
-from tracr.rasp import rasp
-
-from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify, outputs_agree
-from raspstudio.compile import Compiled, CompileFailure, compile_program
-from raspstudio.config import Config
-from raspstudio.evaluate import evaluate_program
+from raspstudio import session
+from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify
+from raspstudio.probe import RequestError, layers, run_on_input
 from raspstudio.program import LoadedFile, Program, load_file
 from raspstudio.report import Diagnostic, ProgramReport, ProgramView
-from raspstudio.run_model import run_compiled
-from raspstudio.validate import static_problems
 from raspstudio.views import describe_program
 
-
-class RequestError(Exception):
-    """A request the worker cannot serve (unknown program, nothing loaded)."""
-
+__all__ = ["HANDLERS", "RequestError", "current_path"]  # what worker_process.py uses
 
 _state: dict[str, LoadedFile] = {}
 _checks: dict[str, ProgramCheck] = {}  # analysed (then verified) programs of the loaded file
 
 
-def current_path() -> str:
-    """The loaded file's path: user-code frames there locate errors and interrupts."""
+def current_path(op: str) -> str:
+    """Where request `op`'s user code lives: frames there locate its errors and interrupts."""
+    if op in session.HANDLERS:
+        return session.REPL_FILE
     loaded = _state.get("file")
     return loaded.path if loaded else ""
 
@@ -89,55 +83,20 @@ def describe(name: str, example: list | None = None) -> ProgramView:
     return describe_program(name, program.sop, loaded.config, example, compiled)
 
 
-def _compile(program: Program, config: Config) -> tuple[Compiled | None, str | None]:
-    """The compiled program, or (None, the first reason it does not compile)."""
-    problems = static_problems(program.sop)
-    if problems:
-        return None, problems[0].message
-    try:
-        return compile_program(program.sop, config), None
-    except CompileFailure as e:
-        return None, e.message
-
-
 def run(name: str | None, tokens: list) -> dict[str, Any]:
     """Interpreter and compiled-model outputs for one input, and whether they agree."""
     loaded, program = _program(name)
-    config = loaded.config
-    if unknown := set(tokens) - config.vocab:
-        raise RequestError(f"input tokens not in the vocabulary: {sorted(map(repr, unknown))}")
-    if not 1 <= len(tokens) <= config.max_seq_len:
-        raise RequestError(f"input length must be 1..{config.max_seq_len}, got {len(tokens)}")
-    evaluation = evaluate_program(program.sop, [tokens], causal=config.causal)
-    failure = next(iter(evaluation.failures.values()), None)
-    compiled, compile_error = _compile(program, config)
-    interpreted = evaluation.outputs[0]
-    outputs = run_compiled(compiled.model, [tokens]).outputs[0] if compiled else None
-    return {
-        "program": program.name,
-        "input": tokens,
-        "interpreter": interpreted,
-        "interpreter_error": failure.message if failure else None,
-        "compiled": outputs,
-        "compile_error": compile_error,
-        "agree": interpreted is not None
-        and outputs is not None
-        and outputs_agree(interpreted, outputs, rasp.is_numerical(program.sop)),
-    }
+    return run_on_input(program.name, program.sop, loaded.config, tokens)
 
 
 def compile(name: str | None) -> dict[str, Any]:
     """The layer table of one program, or why it does not compile."""
     loaded, program = _program(name)
-    compiled, error = _compile(program, loaded.config)
-    return {
-        "program": program.name,
-        "model": compiled.summary if compiled else None,
-        "error": error,
-    }
+    return layers(program.name, program.sop, loaded.config)
 
 
 HANDLERS = {
+    **session.HANDLERS,
     "load": load,
     "analyze": analyze,
     "verify": verify,

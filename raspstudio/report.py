@@ -133,6 +133,29 @@ class FileReport:
         }
 
 
+@dataclass
+class Echo:
+    """A RASP expression the REPL just defined, evaluated on the running example."""
+
+    name: str  # the variable, or "_" for a bare expression
+    kind: str  # "Map", "Select", "tokens", ...
+    encoding: str | None  # None for selectors
+    example: list  # the running example's tokens
+    values: list[str] | None = None  # an SOp's value at each position, as text
+    matrix: list[list[bool]] | None = None  # a selector: [query][key]
+    error: str | None = None  # why it has no value on the example
+
+
+@dataclass
+class Outcome:
+    """What one REPL input did: its echoes, what it printed, its value, or where it failed."""
+
+    echoes: list[Echo] = field(default_factory=list)
+    printed: str = ""
+    value: str | None = None  # repr of a bare expression that is not a RASP expression
+    error: str | None = None  # located: "line 2: ZeroDivisionError: division by zero"
+
+
 def counted(n: int, noun: str) -> str:
     """`1 layer`, `2 layers`: how reports count things."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
@@ -150,3 +173,36 @@ def summary_json(reports: list[FileReport]) -> dict:
 
 def model_json(model: ModelSummary) -> dict:
     return asdict(model)
+
+
+@dataclass
+class TracedVariable:
+    """One RASP variable as the residual stream holds it after a stage (trace.py)."""
+
+    name: str  # the user's `.named()` name, else tracr's label
+    label: str  # unique expression label (graph node id)
+    numerical: bool
+    values: list  # one per position, BOS first; None where a categorical one is unwritten (≈ 0)
+    changed: bool  # written by this stage: new, or different from the stage before
+
+
+@dataclass
+class TraceStage:
+    """The residual stream after the embeddings (layer None) or after one used half-layer."""
+
+    layer: int | None
+    sublayer: str | None  # "attn" or "mlp"; None for the embeddings
+    variables: list[TracedVariable] = field(default_factory=list)  # those holding a value
+
+    @property
+    def label(self) -> str:
+        """`embeddings`, `L0 attn`, `L0 mlp`: layers counted from 0, as in the layer table."""
+        return "embeddings" if self.layer is None else f"L{self.layer} {self.sublayer}"
+
+
+@dataclass
+class ResidualTrace:
+    """Every RASP variable read back from the compiled model's residual stream, stage by stage."""
+
+    tokens: list  # the input, BOS first
+    stages: list[TraceStage] = field(default_factory=list)

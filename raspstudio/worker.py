@@ -62,6 +62,9 @@ class Worker:
             stdin=subprocess.DEVNULL,
             stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else subprocess.DEVNULL,
             env={**os.environ, "RASP_WORKER_MEMORY_MB": str(self.memory_mb)},
+            # Its own session: a terminal's Ctrl-C goes to the front end, which decides
+            # (interrupt the request, via SIGUSR1), instead of killing the warm worker.
+            start_new_session=True,
         )
         os.close(to_child_r)
         os.close(from_child_w)

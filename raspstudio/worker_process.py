@@ -44,9 +44,9 @@ def _serve(inbox: Connection, outbox: Connection) -> None:
         try:
             reply(("ok", handlers.HANDLERS[op](**args)))
         except Interrupted as e:
-            reply(("interrupted", traceback_span(e.__traceback__, handlers.current_path())))
+            reply(("interrupted", traceback_span(e.__traceback__, handlers.current_path(op))))
         except BaseException as e:  # noqa: BLE001 - user code may raise SystemExit and friends
-            span = traceback_span(e.__traceback__, handlers.current_path())
+            span = traceback_span(e.__traceback__, handlers.current_path(op))
             reply(("error", (_error_text(e, handlers.RequestError), span)))
 
 

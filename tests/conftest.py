@@ -9,6 +9,8 @@ import pytest
 
 from raspstudio.engine import Engine
 
+pytest_plugins = ["tests.repl_support"]  # the `repl` fixtures of the test_repl_* modules
+
 FIXTURES = Path(__file__).parent / "fixtures"
 RASP = Path(sys.executable).parent / "rasp"
 

@@ -87,7 +87,7 @@ def test_usage_errors_exit_2_with_one_clear_line(tmp_path, args, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_no_command_prints_help():
+def test_no_command_without_a_terminal_prints_help():
     result = run_rasp()
     assert result.returncode == 0
     assert "check" in result.stdout and "compile" in result.stdout

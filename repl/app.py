@@ -211,6 +211,8 @@ def loop(repl: Repl, session: PromptSession, write: Any = print) -> None:
             shown = repl.handle(text)
         except commands.Quit:
             return
+        except Exception as e:  # noqa: BLE001 - a bug of ours must not end the user's session
+            shown = f"internal error (please report it): {type(e).__name__}: {e}"
         if shown:
             write(shown)
 

@@ -5,10 +5,12 @@ Exit codes: 0 no error diagnostics, 1 errors found, 2 usage error.
 
 import argparse
 import json
+import shutil
 import signal
 import sys
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.progress import Progress
 
@@ -87,6 +89,12 @@ def _build_parser() -> argparse.ArgumentParser:
     compile_.add_argument("file", metavar="FILE")
     compile_.add_argument("--program", metavar="NAME")
     compile_.add_argument("--format", choices=["text", "json"], default="text")
+
+    export = commands.add_parser(
+        "export", parents=[config], help="write verified programs as testbeds (weights + map)"
+    )
+    export.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    export.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")
 
     repl = commands.add_parser("repl", help="interactive: define RASP, see it run and compile")
     repl.add_argument("file", nargs="?", metavar="FILE", help="a program file to start with")
@@ -182,6 +190,41 @@ def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
     return 1 if any(r.count("error") for r in reports) else 0
 
 
+def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
+    """Check each program; write the verified ones to DIR/<file>[.<program>]/ (export.py)."""
+    files, out = _python_files(args.paths), Path(args.output)
+    written: dict[str, str] = {}
+    skipped = 0
+    for path in files:
+        report = engine.check_file(str(path), overrides=_overrides(args))
+        shown = _display(report.path)
+        errors = [d for d in report.diagnostics if d.severity == "error"]
+        _print_diagnostics(shown, errors)
+        for program in report.programs:
+            if program.verified_inputs == 0 or any(
+                d.program in (program.name, None) for d in errors
+            ):
+                print(f"{shown}:{program.line}: `{program.name}` skipped: not verified")
+                skipped += 1
+                continue
+            name = path.stem if program.name == "program" else f"{path.stem}.{program.name}"
+            if name in written:
+                raise UsageError(f"{shown} and {written[name]} would both be exported as {name}")
+            written[name] = shown
+            target = export_testbed(engine.worker.request("export", name=program.name), out / name)
+            shutil.copyfile(path, target / "program.py")
+            print(f"{shown}:{program.line}: `{program.name}` -> {target}")
+    print(f"Exported {counted(len(written), 'program')} to {out}; {skipped} skipped.")
+    return 1 if skipped else 0
+
+
+def export_testbed(data: dict, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "model.json").write_text(json.dumps(data["model"], indent=1, default=repr) + "\n")
+    np.savez_compressed(folder / "weights.npz", **data["arrays"])
+    return folder
+
+
 def _single_file(text: str) -> str:
     files = _python_files([text])
     if len(files) != 1 or not Path(text).is_file():
@@ -230,7 +273,12 @@ def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-COMMANDS = {"check": _cmd_check, "run": _cmd_run, "compile": _cmd_compile}
+COMMANDS = {
+    "check": _cmd_check,
+    "run": _cmd_run,
+    "compile": _cmd_compile,
+    "export": _cmd_export,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

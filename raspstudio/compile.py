@@ -168,7 +168,7 @@ def _short(values: list) -> str:
 def summarize(model: Any, graph: nx.DiGraph) -> ModelSummary:
     """Layer table: for each head and MLP, the operations whose residual directions it writes."""
     labels = model.residual_labels
-    owner = _direction_owners(labels, graph)
+    owner = direction_owners(labels, graph)
     config = model.model_config
     blocks: list[LayerBlock] = []
     for layer in range(config.num_layers):
@@ -197,7 +197,7 @@ def summarize(model: Any, graph: nx.DiGraph) -> ModelSummary:
     )
 
 
-def _direction_owners(labels: list[str], graph: nx.DiGraph) -> list[str | None]:
+def direction_owners(labels: list[str], graph: nx.DiGraph) -> list[str | None]:
     """For each residual dimension, the label of the expression it belongs to (or None)."""
     by_name: dict[str, str] = {}
     for label in graph.nodes:

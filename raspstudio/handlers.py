@@ -9,6 +9,7 @@ from typing import Any
 
 from raspstudio import session
 from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify
+from raspstudio.export import testbed
 from raspstudio.probe import RequestError, layers, run_on_input
 from raspstudio.program import LoadedFile, Program, load_file
 from raspstudio.report import Diagnostic, ProgramReport, ProgramView
@@ -83,6 +84,16 @@ def describe(name: str, example: list | None = None) -> ProgramView:
     return describe_program(name, program.sop, loaded.config, example, compiled)
 
 
+def export(name: str) -> dict[str, Any]:
+    """The testbed of a program this worker has just checked and verified (export.py)."""
+    loaded, program = _program(name)
+    check = _checks.get(name)
+    if check is None or check.compiled is None:
+        raise RequestError(f"program {name!r} has not been compiled and verified")
+    spec = ((loaded.namespace or {}).get("__doc__") or "").strip().split("\n")[0]
+    return testbed(program, loaded.config, check.compiled, spec)
+
+
 def run(name: str | None, tokens: list) -> dict[str, Any]:
     """Interpreter and compiled-model outputs for one input, and whether they agree."""
     loaded, program = _program(name)
@@ -103,4 +114,5 @@ HANDLERS = {
     "describe": describe,
     "run": run,
     "compile": compile,
+    "export": export,
 }

@@ -23,7 +23,7 @@ check: $(STAMP)
 test: $(STAMP) tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2  # two workers: the machines CI runs on have two cores
 
 # Programs the tests drive besides Python: Node.js and npm (tests/test_lsp_node_client.py),
 # Neovim (tests/test_lsp_neovim.py) and tmux (tests/test_repl_terminal.py). The last two are

@@ -1,9 +1,11 @@
 """The NumPy model (fast.py) against stock tracr: bit-identical weights, identical outputs.
 
-Covers every compilable program in tests/fixtures/ and programs/, all of tracr's TEST_CASES and
-a few edge shapes, comparing with `compile_rasp_to_model`: its `apply` on the longest input
-(each new input length costs `apply` a JIT compile of seconds) and tracr's own haiku modules
-run batched (run_model's JAX path) on every tested input.
+Covers every compilable program in tests/fixtures/, one library program of each kind (the whole
+library is checked against tracr's own models in test_library.py; stock tracr costs seconds per
+program), all of tracr's TEST_CASES and a few edge shapes, comparing with
+`compile_rasp_to_model`: its `apply` on the longest input (each new input length costs `apply` a
+JIT compile of seconds) and tracr's own haiku modules run batched (run_model's JAX path) on
+every tested input.
 """
 
 import subprocess
@@ -28,10 +30,17 @@ ROOT = Path(__file__).parent.parent
 INPUTS_PER_PROGRAM = 24
 
 
+def _one_per_kind(library: Path) -> list[Path]:
+    """The first program of each library folder, by name."""
+    return [
+        sorted(folder.glob("*.py"))[0] for folder in sorted(library.iterdir()) if folder.is_dir()
+    ]
+
+
 def _file_programs() -> list:
     cases = []
     for path in sorted(
-        [*(ROOT / "tests/fixtures").glob("*.py"), *(ROOT / "programs").rglob("*.py")]
+        [*(ROOT / "tests/fixtures").glob("*.py"), *_one_per_kind(ROOT / "programs")]
     ):
         loaded = load_file(str(path))
         for program in loaded.programs:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run check test tools lint format clean
+.PHONY: run check test test-stock tools lint format clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,10 @@ tools:
 			echo "make test needs:$$missing; run 'sudo apt-get install -y$$missing'"; exit 1; \
 		fi; \
 	fi
+
+# Every library program's reference against stock tracr's compiled model (minutes; not in CI).
+test-stock: $(STAMP)
+	RASP_STOCK_ALL=1 $(BIN)/pytest -q -n 2 tests/test_library.py -k stock
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

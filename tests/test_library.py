@@ -6,11 +6,12 @@ the fast path). The last ones do not trust the engine at all: they compile each 
 tracr's own passes and run *tracr's* model on random inputs against the file's `reference`:
 tracr's craft model (its blocks' own NumPy `apply`) for every program, and the stock haiku
 model of `compile_rasp_to_model` for one program per folder (its JAX start-up costs seconds per
-program, too much for the whole library in CI).
+program, too much for the whole library in CI; `make test-stock` runs it for every program).
 """
 
 import ast
 import importlib.util
+import os
 import random
 from collections import Counter
 from pathlib import Path
@@ -155,10 +156,15 @@ def test_reference_equals_tracrs_craft_model_on_random_inputs(path: Path):
         assert _agree(expected, out, rasp.is_numerical(program.sop)), (xs, expected, out)
 
 
-ONE_PER_KIND = sorted({path.parent.name: path for path in FILES}.values())
+# One per kind in CI; every program with RASP_STOCK_ALL=1 (`make test-stock`, minutes).
+STOCK = (
+    FILES
+    if os.environ.get("RASP_STOCK_ALL")
+    else sorted({path.parent.name: path for path in FILES}.values())
+)
 
 
-@pytest.mark.parametrize("path", ONE_PER_KIND, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", STOCK, ids=lambda p: p.stem)
 def test_reference_equals_tracrs_stock_model_on_random_inputs(path: Path):
     loaded = load_file(str(path))
     (program,) = loaded.programs

@@ -25,7 +25,7 @@ from raspstudio.report import (
     model_json,
     summary_json,
 )
-from raspstudio.text import diagnostic_lines, layer_table, run_lines, verdict
+from raspstudio.text import diagnostic_lines, display_path, layer_table, run_lines, verdict
 from raspstudio.worker import DEFAULT_TIMEOUT, Worker
 
 
@@ -149,16 +149,9 @@ def _mentions_rasp(path: Path) -> bool:
         return False
 
 
-def _display(path: str) -> str:
-    try:
-        return str(Path(path).relative_to(Path.cwd()))
-    except ValueError:
-        return path
-
-
 def _print_text_report(reports: list[FileReport]) -> None:
     for report in reports:
-        shown = _display(report.path)
+        shown = display_path(report.path)
         _print_diagnostics(shown, report.diagnostics)
         for p in report.programs:
             print(f"{shown}:{p.line}: {verdict(p)}")
@@ -179,7 +172,7 @@ def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
         for path in files:
             bar.update(task, description=f"checking {path.name}")
             report = engine.check_file(str(path), overrides=overrides)
-            report.path = _display(report.path)
+            report.path = display_path(report.path)
             reports.append(report)
             bar.advance(task)
     if args.format == "json":
@@ -197,7 +190,7 @@ def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     skipped = 0
     for path in files:
         report = engine.check_file(str(path), overrides=_overrides(args))
-        shown = _display(report.path)
+        shown = display_path(report.path)
         errors = [d for d in report.diagnostics if d.severity == "error"]
         _print_diagnostics(shown, errors)
         for program in report.programs:
@@ -238,7 +231,7 @@ def _print_diagnostics(shown: str, diagnostics: list[Diagnostic]) -> None:
 
 
 def _print_load_errors(path: str, diagnostics: list[Diagnostic], error: str | None) -> int:
-    _print_diagnostics(_display(str(Path(path).resolve())), diagnostics)
+    _print_diagnostics(display_path(str(Path(path).resolve())), diagnostics)
     if error:
         print(f"rasp: {error}", file=sys.stderr)
     return 1
@@ -263,7 +256,7 @@ def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
     if result is None:
         return _print_load_errors(path, diagnostics, error)
     if result["error"]:
-        print(f"{_display(path)}: `{result['program']}` does not compile: {result['error']}")
+        print(f"{display_path(path)}: `{result['program']}` does not compile: {result['error']}")
         return 1
     model: ModelSummary = result["model"]
     if args.format == "json":

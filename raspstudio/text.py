@@ -1,12 +1,21 @@
 """Results as terminal text: what `rasp` prints and the REPL shows, written in one place."""
 
 import io
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from raspstudio.report import Diagnostic, ModelSummary, ProgramReport, counted
+
+
+def display_path(path: str) -> str:
+    """A path as users see it in reports: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def diagnostic_lines(shown: str, diagnostics: list[Diagnostic]) -> list[str]:

@@ -21,6 +21,7 @@ from prompt_toolkit.lexers import PygmentsLexer
 from pygments.lexers.python import PythonLexer
 
 from raspstudio.report import counted
+from raspstudio.text import display_path
 from raspstudio.worker import Worker, WorkerError
 from repl import commands
 from repl.client import SessionClient
@@ -103,8 +104,7 @@ class Repl:
         self.client.state.loaded = path
         self.settings = self.request("repl_settings")
         self.client.refresh_names()
-        shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
-        return commands.report_text(report, shown) + "\n" + self.describe_settings()
+        return commands.report_text(report, display_path(path)) + "\n" + self.describe_settings()
 
     def toolbar(self) -> str:
         return f" {self.describe_settings()} │ :help"

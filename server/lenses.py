@@ -4,8 +4,7 @@ from lsprotocol import types as lsp
 
 from raspstudio.report import FileReport, ProgramReport, counted
 from server.analysis import Analysis
-
-SHOW_LAYERS = "rasp.server.showLayers"
+from server.commands import SHOW_LAYERS
 
 
 def code_lenses(analysis: Analysis, uri: str) -> list[lsp.CodeLens]:

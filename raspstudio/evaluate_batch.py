@@ -305,8 +305,7 @@ class _Group:
         non_numbers = (selector & ~numeric[values.codes][:, None, :]).any(axis=-1) & averaged
 
         def failure_at(r: int) -> OperationFailed:
-            q = int(non_numbers[r].argmax())
-            chosen = [v for v, s in zip(values.row(r), selector[r, q], strict=True) if s]
+            chosen = _selected(values, selector, r, int(non_numbers[r].argmax()))
             try:
                 rasp._mean(chosen, sop.default)  # tracr's own error for these values
             except ValueError as e:
@@ -316,13 +315,19 @@ class _Group:
         self._fail_rows(non_numbers, failure_at)
         averaged &= self.live[:, None]
         if averaged.any():
-            codes = np.where(averaged, self._means(selector, values, averaged, table), codes)
+            means = self._means(selector, count, values, averaged, table)
+            codes = np.where(averaged, means, codes)
         column = _Column(codes, table)
         self._check_averages(sop, values, column, count)
         return column
 
     def _means(
-        self, selector: np.ndarray, values: _Column, cells: np.ndarray, table: _Table
+        self,
+        selector: np.ndarray,
+        count: np.ndarray,
+        values: _Column,
+        cells: np.ndarray,
+        table: _Table,
     ) -> np.ndarray:
         """Codes of the means at `cells`, computed as tracr's `sum(xs) / len(xs)` would."""
         numbers = values.table.values
@@ -330,13 +335,13 @@ class _Group:
         if any(isinstance(v, float) or (isinstance(v, int) and abs(v) >= 2**53) for v in numbers):
             # Inexact as floats, so the sum depends on its order: add as tracr does.
             for r, q in zip(*np.nonzero(cells), strict=True):
-                chosen = [v for v, s in zip(values.row(r), selector[r, q], strict=True) if s]
+                chosen = _selected(values, selector, r, q)
                 codes[r, q] = table.code(sum(chosen) / len(chosen))
             return codes
         # Integers and booleans: exact sums, and one correctly rounded division, as in Python.
         as_float = np.array([float(v) if isinstance(v, int) else 0.0 for v in numbers])
         sums = np.einsum("bqk,bk->bq", selector, as_float[values.codes])
-        means = sums[cells] / selector.sum(axis=-1)[cells]
+        means = sums[cells] / count[cells]
         distinct, inverse = np.unique(means, return_inverse=True)
         codes[cells] = np.array([table.code(float(m)) for m in distinct])[inverse.ravel()]
         return codes
@@ -358,6 +363,11 @@ class _Group:
             if rows.any():
                 r = int(np.argmax(rows))
                 self._unsupported("RASP303", sop, r, numerical_average_message(values.row(r)))
+
+
+def _selected(values: _Column, selector: np.ndarray, r: int, q: int) -> list:
+    """The values query q of input r selects, in key order (what tracr's mean receives)."""
+    return [v for v, s in zip(values.row(r), selector[r, q], strict=True) if s]
 
 
 def _first_failed(distinct: np.ndarray, keys: np.ndarray, bad: np.ndarray) -> int:

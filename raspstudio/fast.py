@@ -53,6 +53,7 @@ class Forward:
 
     outputs: list[list]  # per input, BOS dropped
     residual: np.ndarray  # final residual stream [batch, T, D]
+    embedded: np.ndarray | None = None  # after the embeddings [batch, T, D], with keep_layers
     layer_residuals: list[np.ndarray] = field(default_factory=list)  # after each half-layer
     attention: list[np.ndarray | None] = field(default_factory=list)  # per layer [B, H, T, T]
 
@@ -229,7 +230,7 @@ def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> 
     mask = (ids != model.input_encoder.pad_encoding)[:, None, None, :]  # keys [B, 1, 1, T]
     if config.causal:
         mask = mask & np.tril(np.ones((width, width), dtype=bool))[None, None]
-    result = Forward(outputs=[], residual=x)
+    result = Forward(outputs=[], residual=x, embedded=x if keep_layers else None)
     for layer in range(config.num_layers):
         prefix = f"transformer/layer_{layer}"
         x, weights = _attention(x, mask, params, f"{prefix}/attn", config)

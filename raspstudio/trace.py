@@ -15,7 +15,7 @@ from tracr.compiler import nodes
 from tracr.rasp import rasp
 
 from raspstudio.compile import Compiled
-from raspstudio.fast import FastModel, encode_batch, forward
+from raspstudio.fast import FastModel, forward
 from raspstudio.report import ResidualTrace, TracedVariable, TraceStage
 from raspstudio.spans import display_name
 
@@ -99,7 +99,7 @@ def stage_residuals(model: FastModel, tokens: list) -> list[StageResidual]:
     if not isinstance(model, FastModel):
         raise TypeError("tracing reads the NumPy model: compile with the numpy backend")
     run = forward(model, [tokens], keep_layers=True)
-    stages = [StageResidual(TraceStage(None, None), _embedded(model, tokens), _embed_writes(model))]
+    stages = [StageResidual(TraceStage(None, None), run.embedded[0], _embed_writes(model))]
     for i, residual in enumerate(run.layer_residuals):
         layer, sublayer = divmod(i, 2)
         stage = TraceStage(layer, ("attn", "mlp")[sublayer])
@@ -108,13 +108,6 @@ def stage_residuals(model: FastModel, tokens: list) -> list[StageResidual]:
             weights = run.attention[layer][0] if stage.sublayer == "attn" else None
             stages.append(StageResidual(stage, residual[0], written, weights))
     return stages
-
-
-def _embedded(model: FastModel, tokens: list) -> np.ndarray:
-    """The residual stream [T, D] after the embeddings, as fast.forward computes it."""
-    ids = encode_batch(model.input_encoder, [tokens])[0]
-    embeddings = model.params["token_embed"]["embeddings"][ids]
-    return embeddings + model.params["pos_embed"]["embeddings"][: len(ids)]
 
 
 def _embed_writes(model: FastModel) -> np.ndarray:

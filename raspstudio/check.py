@@ -21,12 +21,11 @@ from raspstudio.evaluate import evaluate_program
 from raspstudio.evaluation import Evaluation
 from raspstudio.inputs import input_space
 from raspstudio.program import Program
-from raspstudio.report import Diagnostic, ProgramReport, Span
+from raspstudio.report import Diagnostic, ProgramReport, Span, format_values
 from raspstudio.run_model import run_compiled
 from raspstudio.spans import display_name, span_of, traceback_span
 from raspstudio.trace import decode_sop
 from raspstudio.validate import static_problems, walk
-from raspstudio.views import format_values
 
 HUGE_MLP = 1024  # hidden units above which RASP604 warns
 TOLERANCE = 1e-3  # numerical outputs: absolute and relative
@@ -65,7 +64,12 @@ class _Locator:
         return found or self.program.span
 
     def diagnostic(
-        self, code: str, expr: rasp.RASPExpr | None, message: str, related: list | None = None
+        self,
+        code: str,
+        expr: rasp.RASPExpr | None,
+        message: str,
+        related: list | None = None,
+        on: list | None = None,
     ) -> Diagnostic:
         return Diagnostic(
             code,
@@ -73,6 +77,7 @@ class _Locator:
             self.span(expr),
             program=self.program.name,
             related=[(self.span(e), note) for e, note in (related or [])],
+            input=None if on is None else list(on),
         )
 
 
@@ -103,12 +108,17 @@ def analyze_program(program: Program, config: Config, reference: Any = None) -> 
     for f in evaluation.failures.values():
         diagnostics.append(
             where.diagnostic(
-                f.code, f.expr, f"{_name(f.expr)} fails on input {f.input}: {f.message}"
+                f.code,
+                f.expr,
+                f"{_name(f.expr)} fails on input {f.input}: {f.message}",
+                on=f.input,
             )
         )
     for u in evaluation.unsupported.values():
         diagnostics.append(
-            where.diagnostic(u.code, u.expr, f"{_name(u.expr)}: {u.message} (input {u.input})")
+            where.diagnostic(
+                u.code, u.expr, f"{_name(u.expr)}: {u.message} (input {u.input})", on=u.input
+            )
         )
     if reference is not None:
         diagnostics += _compare_with_reference(evaluation, reference, where)
@@ -172,7 +182,8 @@ def _compare_with_reference(evaluation: Evaluation, reference: Any, where: _Loca
             defined_in = getattr(getattr(reference, "__code__", None), "co_filename", "")
             span = traceback_span(e.__traceback__, defined_in)
             message = f"reference({xs}) raised {type(e).__name__}: {e}"
-            return [Diagnostic("RASP503", message, span or where.span(None), where.program.name)]
+            located = span or where.span(None)
+            return [Diagnostic("RASP503", message, located, where.program.name, input=list(xs))]
         if len(expected) != len(out) or not outputs_agree(expected, out, numerical=True):
             return [
                 where.diagnostic(
@@ -180,6 +191,7 @@ def _compare_with_reference(evaluation: Evaluation, reference: Any, where: _Loca
                     where.program.sop,
                     f"`{where.program.name}` disagrees with reference() on input {xs}: "
                     f"reference gives {expected}, the program gives {out}",
+                    on=xs,
                 )
             ]
     return []
@@ -331,7 +343,7 @@ def _mismatch(
     if culprit is not program.sop:
         message += f"; program output expected {format_values(expected)}, got {format_values(got)}"
     related = [] if culprit is program.sop else [(program.sop, f"`{program.name}`, the output")]
-    found = [where.diagnostic("RASP501", culprit, message, related)]
+    found = [where.diagnostic("RASP501", culprit, message, related, on=xs)]
     hint = _approximation_hint(culprit, config, compiled, trace)
     if hint:
         found.append(where.diagnostic("RASP603", culprit, f"{_name(culprit)} {hint}"))

@@ -1,4 +1,6 @@
-"""The `rasp` command line (DESIGN §5): check, run and compile program files.
+"""The `rasp` command line (DESIGN §5): check, run, compile and export program files.
+
+Drafting with an LLM (`rasp draft`, `rasp draft-eval`) has its own module, cli_draft.py.
 
 Exit codes: 0 no error diagnostics, 1 errors found, 2 usage error.
 """
@@ -14,6 +16,7 @@ import numpy as np
 from rich.console import Console
 from rich.progress import Progress
 
+from raspstudio import cli_draft
 from raspstudio.config import ConfigError, resolve_config
 from raspstudio.engine import Engine
 from raspstudio.inputs import parse_tokens
@@ -100,6 +103,7 @@ def _build_parser() -> argparse.ArgumentParser:
     repl.add_argument("file", nargs="?", metavar="FILE", help="a program file to start with")
     repl.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
 
+    cli_draft.add_commands(commands, _Parser)
     commands.add_parser("serve", help="language server on stdin/stdout (for editors)")
     return parser
 
@@ -271,6 +275,7 @@ COMMANDS = {
     "run": _cmd_run,
     "compile": _cmd_compile,
     "export": _cmd_export,
+    **cli_draft.COMMANDS,
 }
 
 
@@ -294,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(Worker(timeout=args.timeout))
     try:
         return COMMANDS[args.command](args, engine)
-    except UsageError as e:
+    except (UsageError, cli_draft.DraftUsageError) as e:
         print(f"rasp: error: {e}", file=sys.stderr)
         return 2
     finally:

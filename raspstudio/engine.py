@@ -108,6 +108,36 @@ class Engine:
     ) -> tuple[Any, list[Diagnostic], str | None]:
         return self._on_program("compile", path, text, overrides, name=name)
 
+    def evaluate(
+        self,
+        path: str,
+        text: str,
+        inputs: list[list],
+        name: str | None = None,
+        overrides: dict | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        """The interpreter's output on each input: [("ok", output) | ("error", why)]."""
+        return self._on_program("evaluate", path, text, overrides, name=name, inputs=inputs)
+
+    def describe(
+        self,
+        path: str,
+        text: str,
+        example: list,
+        name: str | None = None,
+        overrides: dict | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        """The program's ProgramView: every operation's value on `example`."""
+        return self._on_program("describe", path, text, overrides, name=name, example=example)
+
+    def reference_outputs(self, path: str, text: str, inputs: list[list]) -> list[tuple[str, Any]]:
+        """What the file's `reference` gives on each input (the file needs no program)."""
+        self.load(path, text)
+        try:
+            return self.worker.request("reference_outputs", inputs=inputs)
+        except WorkerError as e:
+            return [("error", f"`reference` {e.message}")] * len(inputs)
+
     def _on_program(
         self, op: str, path: str, text: str | None, overrides: dict | None, **args: Any
     ) -> tuple[Any, list[Diagnostic], str | None]:

@@ -7,10 +7,14 @@ compiles its programs one request at a time (each request has its own timeout).
 from pathlib import Path
 from typing import Any
 
+from tracr.rasp import rasp
+
 from raspstudio import session
 from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify
+from raspstudio.config import Config
+from raspstudio.evaluate import evaluate_program
 from raspstudio.export import testbed
-from raspstudio.probe import RequestError, layers, run_on_input
+from raspstudio.probe import RequestError, checked_input, layers, run_on_input
 from raspstudio.program import LoadedFile, Program, load_file
 from raspstudio.report import Diagnostic, ProgramReport, ProgramView
 from raspstudio.views import describe_program
@@ -100,6 +104,38 @@ def run(name: str | None, tokens: list) -> dict[str, Any]:
     return run_on_input(program.name, program.sop, loaded.config, tokens)
 
 
+def evaluate(name: str | None, inputs: list[list]) -> list[tuple[str, Any]]:
+    """The interpreter's output on each input: ("ok", output) or ("error", why not)."""
+    loaded, program = _program(name)
+    return [_outcome(program.sop, loaded.config, xs) for xs in inputs]
+
+
+def reference_outputs(inputs: list[list]) -> list[tuple[str, Any]]:
+    """The loaded file's `reference` on each input: ("ok", output) or ("error", why not)."""
+    loaded = _state.get("file")
+    if loaded is None or loaded.reference is None:
+        raise RequestError("the loaded file defines no `reference` function")
+    results = []
+    for xs in inputs:
+        try:
+            results.append(("ok", list(loaded.reference(list(xs)))))
+        except Exception as e:  # noqa: BLE001 - any failure of user code is reported
+            results.append(("error", f"reference({xs}) raised {type(e).__name__}: {e}"))
+    return results
+
+
+def _outcome(sop: rasp.SOp, config: Config, xs: list) -> tuple[str, Any]:
+    try:
+        checked_input(xs, config)
+    except RequestError as e:
+        return "error", str(e)
+    evaluation = evaluate_program(sop, [xs], causal=config.causal)
+    failure = next(iter(evaluation.failures.values()), None)
+    if failure is not None:
+        return "error", failure.message
+    return "ok", evaluation.outputs[0]
+
+
 def compile(name: str | None) -> dict[str, Any]:
     """The layer table of one program, or why it does not compile."""
     loaded, program = _program(name)
@@ -115,4 +151,6 @@ HANDLERS = {
     "run": run,
     "compile": compile,
     "export": export,
+    "evaluate": evaluate,
+    "reference_outputs": reference_outputs,
 }

@@ -25,6 +25,9 @@ class Diagnostic:
     span: Span
     program: str | None = None
     related: list[tuple[Span, str]] = field(default_factory=list)
+    # The input the finding was made on (RASP2xx, 5xx), for tools that act on it: drafting
+    # shows the model the values of every operation there.
+    input: list | None = None
 
     @property
     def severity(self) -> Severity:
@@ -206,3 +209,8 @@ class ResidualTrace:
 
     tokens: list  # the input, BOS first
     stages: list[TraceStage] = field(default_factory=list)
+
+
+def format_values(values: list) -> str:
+    """`[1, 'a', 0.3333]`: floats to 4 significant digits, everything else as Python shows it."""
+    return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else repr(v) for v in values) + "]"

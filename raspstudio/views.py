@@ -12,16 +12,11 @@ from raspstudio.compile import Compiled
 from raspstudio.config import Config
 from raspstudio.evaluate import evaluate_each
 from raspstudio.inputs import sorted_vocab
-from raspstudio.report import ExpressionView, LayerBlock, ProgramView
+from raspstudio.report import ExpressionView, LayerBlock, ProgramView, format_values
 from raspstudio.spans import display_name, span_of
 from raspstudio.validate import walk
 
 DEFAULT_EXAMPLE_LENGTH = 5
-
-
-def format_values(values: list) -> str:
-    """`[1, 'a', 0.3333]`: floats to 4 significant digits, everything else as Python shows it."""
-    return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else repr(v) for v in values) + "]"
 
 
 def format_selector(matrix: list[list[bool]]) -> str:

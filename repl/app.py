@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class Repl:
         self.client = client
         self.width = width or max(80, shutil.get_terminal_size().columns)
         self.settings: dict[str, Any] = {}  # what the worker last reported: vocab, example, …
+        self.say: Callable[[str], None] = print  # progress of long commands (:draft)
 
     # -- one input -------------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ class SessionClient:
             self._starting = None
         self.replayed = 0
         try:
-            return _interruptible(lambda: self.worker.request(op, **args), self.worker)
+            return interruptible(lambda: self.worker.request(op, **args), self.worker.cancel)
         except WorkerError:
             if not self.worker.alive:
                 self._replay()
@@ -67,8 +67,8 @@ class SessionClient:
         self.worker.close()
 
 
-def _interruptible(call: Callable[[], Any], worker: Worker) -> Any:
-    """Run `call` in a thread, so that Ctrl-C here can interrupt the worker instead."""
+def interruptible(call: Callable[[], Any], cancel: Callable[[], None]) -> Any:
+    """Run `call` in a thread, so that Ctrl-C here calls `cancel` (stop the worker) instead."""
     result: dict[str, Any] = {}
     done = threading.Event()  # not Thread.join: a Ctrl-C inside join can leave it confused
 
@@ -85,7 +85,7 @@ def _interruptible(call: Callable[[], Any], worker: Worker) -> Any:
         try:
             done.wait(0.1)
         except KeyboardInterrupt:
-            worker.cancel()
+            cancel()
     if "error" in result:
         raise result["error"]
     return result["value"]

@@ -179,12 +179,18 @@ def _plot(repl: "Repl", text: str) -> str:
     return f"wrote {target} ({width} x {height} px)"
 
 
-@command("draft", ":draft SPEC", "draft a program from a spec with a language model")
+@command(
+    "draft",
+    ":draft SPEC [| IN -> OUT]...",
+    "draft a verified program from a spec with a language model (docs/drafting.md)",
+)
 def _draft(repl: "Repl", text: str) -> str:
-    raise CommandError(
-        "not available yet: drafting from a spec comes with the LLM drafting issue; until then "
-        "start from a library program, e.g. :load programs/positional/reverse.py"
-    )
+    from repl.draft import DraftError, run_draft  # the openai client loads only when asked
+
+    try:
+        return run_draft(repl, text)
+    except DraftError as e:
+        raise CommandError(str(e)) from None
 
 
 @command("save", ":save FILE [--force]", "write this session's definitions as a program file")

@@ -369,7 +369,7 @@ def _register(command_id: str, handler: Any) -> None:
         ls.protocol.commands[request] = asyncio.current_task()
         try:
             return await handler(ls, *args)
-        except commands.CommandError as e:
+        except commands.ERRORS as e:
             ls.window_show_message(
                 lsp.ShowMessageParams(type=lsp.MessageType.Error, message=str(e))
             )

@@ -1,4 +1,5 @@
-"""`workspace/executeCommand`: show layers, run on an input, set the running example, restart.
+"""`workspace/executeCommand`: show layers, run on an input, set the running example, restart;
+generateFromSpec lives in generate.py.
 
 Handlers take their arguments positionally, as clients send them; each validates them and
 answers with a clear error rather than a stack trace.
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from raspstudio.inputs import parse_tokens
 from raspstudio.report import ModelSummary, counted
 from server.analysis import path_of
+from server.generate import GENERATE_FROM_SPEC, GenerateError, generate_from_spec
 
 if TYPE_CHECKING:
     from server.app import RaspServer
@@ -22,6 +24,10 @@ RESTART_WORKER = "rasp.server.restartWorker"
 
 class CommandError(ValueError):
     """Bad arguments or a failure the user should read."""
+
+
+# generate.py raises its own: it may not import this module's server helpers (a cycle).
+ERRORS = (CommandError, GenerateError)
 
 
 def _argument(args: tuple, index: int, name: str, kind: type, optional: bool = False) -> Any:
@@ -136,4 +142,5 @@ COMMANDS = {
     RUN_ON_INPUT: run_on_input,
     SET_EXAMPLE: set_example,
     RESTART_WORKER: restart_worker,
+    GENERATE_FROM_SPEC: generate_from_spec,
 }

@@ -20,6 +20,10 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     execute: bool = True  # false in untrusted workspaces: no user code runs
     debounce: float = 0.05  # seconds of quiet after an edit before it is analysed
+    # Drafting (generateFromSpec). The API key is never a setting: clients pass it to the
+    # server's environment (OPENAI_API_KEY), where no settings file or LSP trace shows it.
+    llm_base_url: str | None = None
+    llm_model: str | None = None
     problems: tuple[str, ...] = field(default=(), compare=False)  # what was ignored, and why
 
     def defaults(self) -> dict[str, Any]:
@@ -57,6 +61,12 @@ def _milliseconds(value: Any) -> float:
     return value / 1000
 
 
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        raise ValueError("a string")
+    return value.strip() or None
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("true or false")
@@ -71,6 +81,8 @@ _KEYS = {
     "timeout": ("timeout", _seconds),
     "execute": ("execute", _boolean),
     "debounceMs": ("debounce", _milliseconds),
+    "llmBaseUrl": ("llm_base_url", _text),
+    "llmModel": ("llm_model", _text),
 }
 
 

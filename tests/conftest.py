@@ -1,6 +1,7 @@
 """Shared helpers: the real `rasp` console script, fixture paths and a warm engine."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,14 +12,27 @@ from raspstudio.engine import Engine
 
 pytest_plugins = ["tests.repl_support"]  # the `repl` fixtures of the test_repl_* modules
 
+# Drafting tests talk to their own model server (tests/llm_server.py), never to a real endpoint
+# a developer's environment happens to configure; subprocesses inherit this.
+for _name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RASP_LLM_MODEL"):
+    os.environ.pop(_name, None)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 RASP = Path(sys.executable).parent / "rasp"
 
 
-def run_rasp(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the installed `rasp` command as a user would."""
+def run_rasp(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the installed `rasp` command as a user would (`env`: added to the environment)."""
     return subprocess.run(
-        [str(RASP), *args], capture_output=True, text=True, cwd=cwd, timeout=900, check=False
+        [str(RASP), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=900,
+        check=False,
     )
 
 

@@ -99,6 +99,10 @@ def cmd_draft(args: argparse.Namespace, engine: Engine) -> int:
     output = Path(args.output) if args.output else None
     if output is not None and output.exists() and not args.force:
         raise DraftUsageError(f"{output} exists; use --force to overwrite it")
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        # Found now, not after the model has been paid for the draft.
+        where = "is a folder" if output.is_dir() else "is in a folder that does not exist"
+        raise DraftUsageError(f"cannot write the draft to {output}: it {where}")
     request = DraftRequest(
         spec=args.spec,
         examples=examples,
@@ -108,7 +112,11 @@ def cmd_draft(args: argparse.Namespace, engine: Engine) -> int:
     settings, endpoint = _settings(args, args.reference_first), _endpoint(args)
     result = draft(request, endpoint, engine, settings, progress=_say)
     if output is not None and result.source is not None:
-        output.write_text(result.source, encoding="utf-8")
+        try:
+            output.write_text(result.source, encoding="utf-8")
+        except OSError as e:  # keep the draft the model was paid for: print it instead
+            _say(f"cannot write {output} ({e.strerror}); the draft follows on stdout")
+            output = None
     _report(result, output, args.format)
     if result.status == "verified":
         return 0
@@ -128,14 +136,18 @@ def _report(result: DraftResult, output: Path | None, format_: str) -> None:
 
 
 def cmd_draft_eval(args: argparse.Namespace, engine: Engine) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise DraftUsageError("--limit must be at least 1")  # tasks[:-1] would drop the last
     try:
         tasks = load_tasks(Path(args.tasks))
     except TaskFileError as e:
         raise DraftUsageError(str(e)) from None
     if args.only:
         wanted = set(args.only.split(","))
+        if unknown := wanted - {t.name for t in tasks}:
+            raise DraftUsageError(f"no task named {', '.join(sorted(unknown))} in {args.tasks}")
         tasks = [t for t in tasks if t.name in wanted]
-    tasks = tasks[: args.limit] if args.limit else tasks
+    tasks = tasks[: args.limit] if args.limit is not None else tasks
     if not tasks:
         raise DraftUsageError("no tasks to run")
     settings, endpoint = _settings(args), _endpoint(args)
@@ -155,6 +167,9 @@ def cmd_draft_eval(args: argparse.Namespace, engine: Engine) -> int:
         print(json.dumps({"tasks": [r.to_json() for r in results], "summary": totals}, indent=2))
     else:
         _print_eval_table(results, totals)
+    if not any(r.attempts for r in results):  # nothing was measured, e.g. a wrong key
+        _say(f"no task got a single draft; the first said: {results[0].message}")
+        return 1
     return 0
 
 

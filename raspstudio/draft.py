@@ -8,6 +8,8 @@ repairs. The front ends (CLI, language server, REPL) call `draft` and show its r
 """
 
 import functools
+import itertools
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,6 +26,8 @@ from raspstudio.engine import Engine
 
 # Drafts are checked as this (never written) file: the worker needs a path for locations.
 DRAFT_PATH = str(Path(tempfile.gettempdir()) / "rasp-studio-drafts" / "draft.py")
+# Where editors and the REPL put drafts they open: a scratch folder, never the user's files.
+DRAFTS = Path(tempfile.gettempdir()) / "rasp-studio" / "drafts"
 
 Progress = Callable[[str], None]
 
@@ -41,6 +45,24 @@ def closest_program(spec: str) -> LibraryProgram | None:
     """The library program most like `spec`: a starting point when drafting cannot run."""
     found = library_index().closest(spec, 1)
     return found[0] if found else None
+
+
+def scratch_file(name: str, source: str, folder: Path = DRAFTS) -> Path:
+    """A new file in `folder` holding `source`, named after `name` (a spec, a program).
+
+    Never overwrites: an editor may still have an earlier draft of the same spec open.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = "_".join(re.findall(r"[a-z0-9]+", name.lower())[:6]) or "draft"
+    for n in itertools.count(1):
+        path = folder / (f"{slug}.py" if n == 1 else f"{slug}_{n}.py")
+        try:
+            with path.open("x", encoding="utf-8") as f:
+                f.write(source)
+            return path
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def draft(

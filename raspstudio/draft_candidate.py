@@ -65,9 +65,10 @@ def assemble(code: str, request: DraftRequest) -> str:
         body = []  # the engine reports the syntax error, located
     lines = code.splitlines()
     drop: set[int] = set()
-    insert_at = 0  # after the leading imports
+    insert_at = 0  # after the leading docstring and imports
     for i, node in enumerate(body):
-        if isinstance(node, ast.Import | ast.ImportFrom) and i == insert_at:
+        leading = isinstance(node, ast.Import | ast.ImportFrom) or _is_docstring(node, i)
+        if leading and i == insert_at:
             insert_at = i + 1
         if _is_docstring(node, i) or _defines(node, fixed | {"reference"}):
             drop |= set(range(node.lineno - 1, node.end_lineno))
@@ -103,7 +104,8 @@ def _constants(request: DraftRequest) -> str:
     if request.max_seq_len is not None:
         lines.append(f"MAX_SEQ_LEN = {request.max_seq_len}")
     if request.examples:
-        lines.append(f"EXAMPLES = {[e.input for e in request.examples]!r}")
+        expected = "; ".join(e.text() for e in request.examples)
+        lines.append(f"EXAMPLES = {[e.input for e in request.examples]!r}  # {expected}")
     return "\n".join(lines)
 
 

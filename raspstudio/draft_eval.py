@@ -54,7 +54,9 @@ def load_tasks(path: Path) -> list[DraftRequest]:
     return tasks
 
 
-def _task(data: dict) -> DraftRequest:
+def _task(data: object) -> DraftRequest:
+    if not isinstance(data, dict):
+        raise ValueError(f"a task is a JSON object, got {type(data).__name__}")
     examples = [
         Example.parse(e) if isinstance(e, str) else Example(list(e["input"]), list(e["output"]))
         for e in data.get("examples", [])

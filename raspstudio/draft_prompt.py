@@ -94,9 +94,10 @@ def reference_messages(request: DraftRequest) -> list[dict]:
 
 def extract_code(reply: str) -> str | None:
     """The longest fenced code block of a reply; the whole reply if it is bare Python code."""
-    blocks = re.findall(r"```[ \t]*(?:python|py|python3)?[ \t]*\n(.*?)```", reply, re.DOTALL)
-    if blocks:
-        return max(blocks, key=len).strip() + "\n"
+    fenced = re.findall(r"```[ \t]*(?:python|py|python3)?[ \t]*\n(.*?)```", reply, re.DOTALL)
+    blocks = [b.strip() for b in fenced if b.strip()]
+    if fenced:
+        return max(blocks, key=len) + "\n" if blocks else None
     bare = reply.strip()
     looks_like_code = bare.startswith(("from ", "import ", '"""', "def ")) or "rasp." in bare
     return bare + "\n" if bare and looks_like_code else None

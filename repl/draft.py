@@ -5,13 +5,10 @@ own, so a draft that hangs or crashes never costs the session its definitions. A
 code is written to a scratch file and loaded, so its definitions can be tried at once.
 """
 
-import re
-import tempfile
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from raspstudio.draft import DraftCancelled, draft
+from raspstudio.draft import DRAFTS, DraftCancelled, draft, scratch_file
 from raspstudio.draft_data import DraftRequest, DraftResult, Example
 from raspstudio.draft_llm import Endpoint
 from raspstudio.engine import Engine
@@ -20,8 +17,6 @@ from repl.client import interruptible
 
 if TYPE_CHECKING:
     from repl.app import Repl
-
-DRAFTS = Path(tempfile.gettempdir()) / "rasp-studio" / "drafts"
 
 
 class DraftError(Exception):
@@ -72,16 +67,16 @@ def _shown(repl: "Repl", request: DraftRequest, result: DraftResult) -> str:
         return f"error: {result.message}\nto start from it: :load {result.closest}"
     if result.source is None:
         return f"error: {result.message}"
-    DRAFTS.mkdir(parents=True, exist_ok=True)
-    slug = "_".join(re.findall(r"[a-z0-9]+", request.spec.lower())[:6]) or "draft"
-    path = DRAFTS / f"{slug}.py"
-    path.write_text(result.source, encoding="utf-8")
+    path = scratch_file(request.spec, result.source, DRAFTS)
     loaded = repl.load(str(path))
+    verdict = result.message  # "verified: draft 2 ...", or why it is not
+    if not verdict.startswith(result.status):
+        verdict = f"{result.status}: {verdict}"
     return "\n".join(
         [
             result.source.rstrip(),
             "",
-            f"{result.status}: {result.message}",
+            verdict,
             f"written to {path} and loaded:",
             loaded,
         ]

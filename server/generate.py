@@ -8,26 +8,26 @@ as a new document from the server's scratch folder, never written into the works
 """
 
 import asyncio
-import re
-import tempfile
+import contextlib
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types as lsp
 
-from raspstudio.draft import DraftCancelled, draft
+from raspstudio.draft import DraftCancelled, draft, scratch_file
 from raspstudio.draft_data import DraftRequest, DraftResult, DraftSettings, Example
 from raspstudio.draft_llm import Endpoint
 from raspstudio.engine import Engine
-from raspstudio.inputs import parse_tokens
 from raspstudio.worker import Worker
+from server.settings import _positive_int, _vocab
 
 if TYPE_CHECKING:
     from server.app import RaspServer
 
 GENERATE_FROM_SPEC = "rasp.server.generateFromSpec"
-DRAFTS = Path(tempfile.gettempdir()) / "rasp-studio" / "drafts"  # drafts opened as documents
+T = TypeVar("T")
 
 
 class GenerateError(ValueError):
@@ -52,17 +52,43 @@ def parse_arguments(args: tuple) -> tuple[DraftRequest, dict]:
     examples = options.get("examples") or []
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         raise GenerateError('examples must be a list of strings like "1 2 3 -> 3 2 1"')
-    vocab = options.get("vocab")
     try:
         request = DraftRequest(
             spec=spec.strip(),
             examples=[Example.parse(e) for e in examples],
-            vocab=(parse_tokens(vocab) if isinstance(vocab, str) else vocab) or None,
-            max_seq_len=options.get("maxSeqLen"),
+            vocab=_optional(options, "vocab", lambda v: list(_vocab(v))),
+            max_seq_len=_optional(options, "maxSeqLen", _positive_int),
         )
     except ValueError as e:
         raise GenerateError(str(e)) from None
+    if options.get("uri") is not None or options.get("position") is not None:
+        _where(options.get("uri"), options.get("position"))  # checked before drafting starts
     return request, options
+
+
+def _optional(options: dict, key: str, parse: Any) -> Any:
+    value = options.get(key)
+    if value is None or value == "" or value == []:
+        return None
+    try:
+        return parse(value)
+    except (ValueError, TypeError) as e:
+        raise GenerateError(f"{key} must be {e}; got {value!r}") from None
+
+
+def _where(uri: Any, position: Any) -> lsp.Position:
+    """Where to insert: a document URI and an LSP position (line and UTF-16 character)."""
+    numbers = isinstance(position, dict) and [position.get("line"), position.get("character")]
+    if (
+        not isinstance(uri, str)
+        or not numbers
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in numbers)
+    ):
+        raise GenerateError(
+            "to insert the draft, give uri (a document URI) and position "
+            f'{{"line": N, "character": N}}; got uri {uri!r}, position {position!r}'
+        )
+    return lsp.Position(line=position["line"], character=position["character"])
 
 
 async def generate_from_spec(server: "RaspServer", *args: Any) -> dict:
@@ -80,7 +106,8 @@ async def generate_from_spec(server: "RaspServer", *args: Any) -> dict:
     loop = asyncio.get_running_loop()
 
     def say(message: str) -> None:
-        loop.call_soon_threadsafe(progress.report, message)
+        if not stop.is_set():  # a cancelled draft's progress has ended
+            _soon(loop, progress.report, message)
 
     def run() -> DraftResult | None:
         try:
@@ -91,7 +118,7 @@ async def generate_from_spec(server: "RaspServer", *args: Any) -> dict:
             engine.close()  # here, so no later step of a cancelled draft starts a new worker
 
     try:
-        result = await loop.run_in_executor(None, run)
+        result = await _on_own_thread(loop, run)
     except asyncio.CancelledError:
         stop.set()
         engine.worker.cancel()
@@ -101,6 +128,39 @@ async def generate_from_spec(server: "RaspServer", *args: Any) -> dict:
     if result is None:  # cancelled between our check and the thread's
         raise asyncio.CancelledError
     return await _deliver(server, result, options)
+
+
+async def _on_own_thread(loop: asyncio.AbstractEventLoop, run: Callable[[], T]) -> T:
+    """`run()` on a daemon thread of its own. Not the loop's executor: Python waits for its
+    threads at exit, so a cancelled draft still waiting for the model's reply (minutes, with a
+    real model) would keep the server from exiting until then."""
+    future: asyncio.Future = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        if future.done():  # the request was cancelled meanwhile
+            return
+        if error is None:
+            future.set_result(value)
+        else:
+            future.set_exception(error)
+
+    def target() -> None:
+        try:
+            value = run()
+        except BaseException as e:  # noqa: BLE001 - handed to the awaiting request
+            _soon(loop, settle, None, e)
+        else:
+            _soon(loop, settle, value, None)
+
+    threading.Thread(target=target, name="rasp-draft", daemon=True).start()
+    return await future
+
+
+def _soon(loop: asyncio.AbstractEventLoop, callback: Callable[..., Any], *args: Any) -> None:
+    """`callback(*args)` on the server's loop, from the drafting thread; dropped once the loop
+    has closed (the server is exiting)."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(callback, *args)
 
 
 def _settings(options: dict) -> DraftSettings:
@@ -116,25 +176,23 @@ async def _deliver(server: "RaspServer", result: DraftResult, options: dict) -> 
     answer = result.to_json()
     kind = lsp.MessageType.Info if result.status == "verified" else lsp.MessageType.Warning
     server.window_show_message(lsp.ShowMessageParams(type=kind, message=result.message))
-    source = result.source
+    source, name = result.source, options.get("spec", "draft")
     if source is None and result.closest is not None:
         source = Path(result.closest).read_text(encoding="utf-8")
         answer["closest_source"] = source
+        name = f"{Path(result.closest).stem} start"  # a copy to start from, not a draft
     if source is None:
         return answer
     uri, position = options.get("uri"), options.get("position")
-    if isinstance(uri, str) and isinstance(position, dict) and result.source is not None:
-        answer["applied"] = await _insert(server, uri, position, result.source)
+    if uri is not None and result.source is not None:  # both checked by parse_arguments
+        answer["applied"] = await _insert(server, uri, _where(uri, position), result.source)
     elif options.get("open", True):
-        answer["uri"] = await _open(server, options.get("spec", "draft"), source)
+        answer["uri"] = await _open(server, name, source)
     return answer
 
 
-async def _insert(server: "RaspServer", uri: str, position: dict, text: str) -> bool:
-    """Ask the client to insert the draft at `position` (UTF-16, as the client sent it)."""
-    where = lsp.Position(
-        line=int(position.get("line", 0)), character=int(position.get("character", 0))
-    )
+async def _insert(server: "RaspServer", uri: str, where: lsp.Position, text: str) -> bool:
+    """Ask the client to insert the draft at `where` (UTF-16, as the client sent it)."""
     insert = lsp.TextEdit(range=lsp.Range(start=where, end=where), new_text=text)
     edit = lsp.WorkspaceEdit(changes={uri: [insert]})
     reply = await server.workspace_apply_edit_async(
@@ -143,14 +201,11 @@ async def _insert(server: "RaspServer", uri: str, position: dict, text: str) -> 
     return bool(reply and reply.applied)
 
 
-async def _open(server: "RaspServer", spec: str, source: str) -> str | None:
+async def _open(server: "RaspServer", name: str, source: str) -> str | None:
     window = server.client_capabilities.window
     if window is None or window.show_document is None or not window.show_document.support:
         return None
-    DRAFTS.mkdir(parents=True, exist_ok=True)
-    slug = "_".join(re.findall(r"[a-z0-9]+", spec.lower())[:6]) or "draft"
-    path = DRAFTS / f"{slug}.py"
-    path.write_text(source, encoding="utf-8")
+    path = scratch_file(name, source)
     await server.window_show_document_async(
         lsp.ShowDocumentParams(uri=path.as_uri(), external=False, take_focus=True)
     )

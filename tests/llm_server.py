@@ -25,10 +25,12 @@ class Reply:
 
 @dataclass
 class Status:
-    """An HTTP error; `retry_after_ms` lets the client retry at once."""
+    """An HTTP error; `retry_after_ms` lets the client retry at once; `message`: the error
+    body's message (default "scripted <code>")."""
 
     code: int
     retry_after_ms: int = 1
+    message: str | None = None
 
 
 @dataclass
@@ -50,7 +52,7 @@ def code_reply(*sources: str) -> Reply:
 class ChatServer:
     steps: list[Step]
     requests: list[dict] = field(default_factory=list)
-    headers: list[dict] = field(default_factory=list)
+    headers: list[dict] = field(default_factory=list)  # names in lower case
     default: Step | None = None  # what to do once the script is used up (else HTTP 500)
 
     def __post_init__(self) -> None:
@@ -110,9 +112,11 @@ def _handler_for(server: ChatServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", 0))
             request = json.loads(self.rfile.read(length) or b"{}")
-            step = server.next_step(request, dict(self.headers))
+            headers = {key.lower(): value for key, value in self.headers.items()}
+            step = server.next_step(request, headers)
             if isinstance(step, Status):
-                body = json.dumps({"error": {"message": f"scripted {step.code}"}}).encode()
+                message = step.message if step.message is not None else f"scripted {step.code}"
+                body = json.dumps({"error": {"message": message}}).encode()
                 self._send(step.code, body, {"retry-after-ms": str(step.retry_after_ms)})
             elif isinstance(step, Raw):
                 self._send(200, step.body)

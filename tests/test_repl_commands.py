@@ -102,10 +102,6 @@ def test_plot_writes_a_png_of_the_layers(repl: Repl, tmp_path: Path):
     assert width > 400 and height > 300
 
 
-def test_draft_is_not_available_yet(repl: Repl):
-    assert repl.handle(":draft reverse a list").startswith("error: not available yet")
-
-
 def test_save_writes_a_program_file_that_checks_clean(repl: Repl, tmp_path: Path, engine: Engine):
     repl.handle(":example c a b")
     repl.handle("length = lib.make_length().named('length')")

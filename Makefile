@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run check test test-stock tools lint format clean
+.PHONY: run check test test-stock tools extension lint format clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)
 check: $(STAMP)
 	$(BIN)/rasp check programs/
 
-test: $(STAMP) tools
+test: $(STAMP) tools extension
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n 2  # two workers: the machines CI runs on have two cores
@@ -44,6 +44,12 @@ tools:
 		fi; \
 	fi
 
+# The VS Code extension: its Node packages (from package-lock.json), the bundle, its mocha tests
+# (unit tests, and activation against the real server from .venv), and the .vsix.
+extension: $(STAMP) tools
+	cd editor-extension && npm ci --no-audit --no-fund --loglevel=error && npm run build \
+		&& npm test && npm run package
+
 # Every library program's reference against stock tracr's compiled model (minutes; not in CI).
 test-stock: $(STAMP)
 	RASP_STOCK_ALL=1 $(BIN)/pytest -q -n 2 tests/test_library.py -k stock
@@ -53,4 +59,5 @@ lint: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info editor-extension/node_modules editor-extension/out \
+		editor-extension/dist editor-extension/*.vsix

@@ -92,6 +92,8 @@ async def _in_worker(server: "RaspServer", uri: str, title: str, call: Any) -> d
 async def show_layers(server: "RaspServer", *args: Any) -> dict:
     uri = _argument(args, 0, "document uri", str)
     name = _argument(args, 1, "program name", str, optional=True)
+    # False: only return the report (the VS Code extension opens it beside the editor).
+    open_report = _argument(args, 2, "open the report", bool, optional=True) is not False
     overrides = server.settings.overrides()
     result = await _in_worker(
         server,
@@ -102,7 +104,8 @@ async def show_layers(server: "RaspServer", *args: Any) -> dict:
     if result["model"] is None:
         raise CommandError(f"`{result['program']}` does not compile: {result['error']}")
     markdown = layers_markdown(result["program"], result["model"])
-    shown = await server.show_report(f"{Path(path_of(uri)).stem}-{result['program']}", markdown)
+    name = f"{Path(path_of(uri)).stem}-{result['program']}"
+    shown = await server.show_report(name, markdown) if open_report else None
     return {"program": result["program"], "markdown": markdown, "uri": shown}
 
 

@@ -38,6 +38,13 @@ async def test_show_layers_returns_the_layer_table(client: LanguageClient):
         assert result["uri"] is None
 
 
+async def test_show_layers_can_leave_opening_the_report_to_the_client(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    result = await _run(client, "rasp.server.showLayers", uri, None, False)
+    assert result["markdown"].startswith("# `program`: 3 layers")
+    assert result["uri"] is None and client.shown_documents == []
+
+
 async def test_run_on_input_compares_interpreter_and_model(client: LanguageClient):
     uri = await open_document(client, REVERSE)
     result = await _run(client, "rasp.server.runOnInput", uri, "a b c c")

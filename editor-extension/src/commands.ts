@@ -1,0 +1,180 @@
+/**
+ * The palette commands. Each calls one of the server's `rasp.server.*` commands (DESIGN §5):
+ * vscode-languageclient registers the server's own ids, so ours are different ones.
+ */
+import * as vscode from "vscode";
+
+import { API_KEY_SECRET, currentSettings, type RaspClient } from "./client";
+import { parseExamples, parseTokens } from "./examples";
+
+export const COMMANDS = {
+  generateFromSpec: "rasp.generateFromSpec",
+  showLayers: "rasp.showLayers",
+  runOnInput: "rasp.runOnInput",
+  setExample: "rasp.setExample",
+  restartServer: "rasp.restartServer",
+  setLlmApiKey: "rasp.setLlmApiKey",
+} as const;
+
+export function registerCommands(context: vscode.ExtensionContext, rasp: RaspClient): void {
+  const handlers: Record<string, () => Promise<unknown>> = {
+    [COMMANDS.generateFromSpec]: () => generateFromSpec(rasp),
+    [COMMANDS.showLayers]: () => showLayers(rasp),
+    [COMMANDS.runOnInput]: () => runOnInput(rasp),
+    [COMMANDS.setExample]: () => setExample(rasp),
+    [COMMANDS.restartServer]: () => rasp.restart(),
+    [COMMANDS.setLlmApiKey]: () => setLlmApiKey(context, rasp),
+  };
+  for (const [id, handler] of Object.entries(handlers)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, () => reportErrors(handler)));
+  }
+}
+
+async function reportErrors(handler: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await handler();
+  } catch (e) {
+    // The server already showed its own message for a failed command (window/showMessage).
+    if (!(e instanceof Error && "code" in e)) {
+      void vscode.window.showErrorMessage(`RASP Studio: ${(e as Error).message}`);
+    }
+    return undefined;
+  }
+}
+
+function raspDocument(): vscode.TextDocument | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  if (document === undefined || document.languageId !== "python") {
+    void vscode.window.showWarningMessage("RASP Studio: open a RASP program (a Python file) first.");
+    return undefined;
+  }
+  return document;
+}
+
+async function showLayers(rasp: RaspClient): Promise<unknown> {
+  const document = raspDocument();
+  if (document === undefined) {
+    return undefined;
+  }
+  // open=false: the server leaves the report to us, and we open it beside the editor.
+  const result = await rasp.command("rasp.server.showLayers", [document.uri.toString(), null, false]);
+  if (result === undefined) {
+    return undefined;
+  }
+  const report = await vscode.workspace.openTextDocument({ language: "markdown", content: result.markdown });
+  await vscode.window.showTextDocument(report, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  return result;
+}
+
+async function runOnInput(rasp: RaspClient): Promise<unknown> {
+  const document = raspDocument();
+  if (document === undefined) {
+    return undefined;
+  }
+  const input = await vscode.window.showInputBox({
+    title: "RASP: Run on Input",
+    prompt: "Input tokens, separated by spaces (numbers are numbers)",
+    value: rasp.example?.join(" "),
+    validateInput: (text) => (parseTokens(text).length === 0 ? "Type at least one token" : undefined),
+  });
+  if (input === undefined) {
+    return undefined;
+  }
+  const result = await rasp.command("rasp.server.runOnInput", [document.uri.toString(), input]);
+  if (result !== undefined) {
+    const shown = (values: unknown[] | null, error: string | null) =>
+      values ? values.map(String).join(" ") : (error ?? "—");
+    const verdict = result.agree ? "agree" : "DISAGREE";
+    void vscode.window.showInformationMessage(
+      `${result.program} on ${input}: interpreter ${shown(result.interpreter, result.interpreter_error)} · ` +
+        `compiled ${shown(result.compiled, result.compile_error)} · ${verdict}`,
+    );
+  }
+  return result;
+}
+
+async function setExample(rasp: RaspClient): Promise<unknown> {
+  const input = await vscode.window.showInputBox({
+    title: "RASP: Set Running Example",
+    prompt: "The input hovers, inlay hints and lenses show values on (every RASP file)",
+    value: rasp.example?.join(" "),
+    validateInput: (text) => (parseTokens(text).length === 0 ? "Type at least one token" : undefined),
+  });
+  if (input === undefined) {
+    return undefined;
+  }
+  const result = await rasp.command("rasp.server.setExample", [input]);
+  if (result !== undefined) {
+    rasp.setExample(parseTokens(input));
+  }
+  return result;
+}
+
+async function generateFromSpec(rasp: RaspClient): Promise<unknown> {
+  const spec = await vscode.window.showInputBox({
+    title: "RASP: Generate Program from Spec (1/2)",
+    prompt: "What should the program compute?",
+    placeHolder: "Reverse the sequence.",
+    validateInput: (text) => (text.trim() ? undefined : "Describe the program"),
+  });
+  if (spec === undefined) {
+    return undefined;
+  }
+  const examplesText = await vscode.window.showInputBox({
+    title: "RASP: Generate Program from Spec (2/2)",
+    prompt: "Examples, separated by ';' (optional)",
+    placeHolder: "1 2 3 -> 3 2 1; 4 5 -> 5 4",
+    validateInput: (text) => parseExamples(text).error,
+  });
+  if (examplesText === undefined) {
+    return undefined;
+  }
+  const settings = currentSettings();
+  const request = {
+    spec,
+    examples: parseExamples(examplesText).examples,
+    vocab: settings.vocab,
+    maxSeqLen: settings.maxSeqLen,
+    open: false, // we open it as an untitled document, which the user saves where they like
+  };
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: "RASP: drafting from spec", cancellable: true },
+    (_progress, token) => rasp.command("rasp.server.generateFromSpec", [request], token),
+  );
+  if (result === undefined) {
+    return undefined;
+  }
+  const source: string | undefined = result.source ?? undefined;
+  if (source !== undefined) {
+    await openUntitled(source);
+  } else if (result.closest_source) {
+    const choice = await vscode.window.showWarningMessage(result.message, "Open Closest Program");
+    if (choice) {
+      await openUntitled(result.closest_source);
+    }
+  }
+  return result;
+}
+
+async function openUntitled(source: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: "python", content: source });
+  await vscode.window.showTextDocument(document);
+}
+
+async function setLlmApiKey(context: vscode.ExtensionContext, rasp: RaspClient): Promise<unknown> {
+  const key = await vscode.window.showInputBox({
+    title: "RASP: Set LLM API Key",
+    prompt: "Kept in VS Code's secret storage and passed to the server's environment; empty clears it",
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) {
+    return undefined;
+  }
+  if (key.trim()) {
+    await context.secrets.store(API_KEY_SECRET, key.trim());
+  } else {
+    await context.secrets.delete(API_KEY_SECRET);
+  }
+  return rasp.client === undefined ? undefined : rasp.restart(); // the key travels at start
+}

@@ -75,7 +75,10 @@ class RaspProtocol(LanguageServerProtocol):
         self.commands: dict[Any, asyncio.Task] = {}
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
-        super()._handle_cancel_notification(msg_id)
+        # A cancel for a request already answered is an everyday race (VS Code cancels stale
+        # diagnostic pulls): pygls would log a warning for each, filling the client's log.
+        if msg_id in self._request_futures:
+            super()._handle_cancel_notification(msg_id)
         task = self.commands.pop(msg_id, None)
         if task is not None:
             task.cancel()

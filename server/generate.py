@@ -39,7 +39,8 @@ def parse_arguments(args: tuple) -> tuple[DraftRequest, dict]:
 
     Arguments: `(spec, examples?)`, or one object with `spec` and optionally `examples`,
     `vocab`, `maxSeqLen`, `samples`, `rounds`, and `uri` + `position` (insert there) or
-    `open: false` (only return the draft; the VS Code extension opens it itself).
+    `open: false` (only return the draft, with no message either: the VS Code extension opens
+    it and reports the outcome itself).
     """
     options: dict = {}
     if args and isinstance(args[0], dict):
@@ -174,8 +175,9 @@ def _settings(options: dict) -> DraftSettings:
 
 async def _deliver(server: "RaspServer", result: DraftResult, options: dict) -> dict:
     answer = result.to_json()
-    kind = lsp.MessageType.Info if result.status == "verified" else lsp.MessageType.Warning
-    server.window_show_message(lsp.ShowMessageParams(type=kind, message=result.message))
+    if options.get("open", True):  # with open=false the client shows the outcome itself
+        kind = lsp.MessageType.Info if result.status == "verified" else lsp.MessageType.Warning
+        server.window_show_message(lsp.ShowMessageParams(type=kind, message=result.message))
     source, name = result.source, options.get("spec", "draft")
     if source is None and result.closest is not None:
         source = Path(result.closest).read_text(encoding="utf-8")

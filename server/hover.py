@@ -1,17 +1,27 @@
 """Hover: what a RASP expression is, its value on the running example, and where it compiles."""
 
+import re
+
 from lsprotocol import types as lsp
 
-from raspstudio.report import ExpressionView, ProgramView
+from raspstudio.report import ExpressionView, ProgramView, Span
 from server.analysis import Analysis
 from server.convert import contains, from_position, to_range
 
 
 def expression_at(
     analysis: Analysis, lines: list[str], position: lsp.Position
-) -> tuple[ProgramView, ExpressionView] | None:
-    """The innermost expression whose span holds the position (the outermost of equal spans)."""
+) -> tuple[ProgramView, ExpressionView, Span] | None:
+    """What the position points at, and the span to highlight.
+
+    On a name assigned at module level to a RASP expression (`flip` in `flip = ...` or in
+    `Aggregate(flip, ...)`), that expression; elsewhere, the innermost expression whose span
+    holds the position (the outermost of equal spans).
+    """
     line, column = from_position(lines, position)
+    named = _assigned_at(analysis, lines, line, column)
+    if named is not None:
+        return named
     found = None
     for view in analysis.report.views.values():
         for expr in view.expressions:  # children come before their parents
@@ -19,7 +29,33 @@ def expression_at(
                 found is None or _size(expr) <= _size(found[1])
             ):
                 found = (view, expr)
-    return found
+    return None if found is None else (*found, found[1].span)
+
+
+def _assigned_at(
+    analysis: Analysis, lines: list[str], line: int, column: int
+) -> tuple[ProgramView, ExpressionView, Span] | None:
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    word = next(
+        (m for m in re.finditer(r"[A-Za-z_]\w*", text) if m.start() < column <= m.end()), None
+    )
+    if word is None:
+        return None
+    assignment = re.compile(rf"{re.escape(word.group())}\s*(:[^=]*)?=(?!=)")
+    defined = [n for n, t in enumerate(lines, start=1) if assignment.match(t)]
+    if not defined:
+        return None
+    after_name = len(word.group()) + 1
+    candidates = [
+        (view, expr)
+        for view in analysis.report.views.values()
+        for expr in view.expressions
+        if expr.span.line == defined[-1] and expr.span.column > after_name
+    ]
+    if not candidates:
+        return None
+    view, expr = max(candidates, key=lambda found: _size(found[1]))  # the whole right side
+    return view, expr, Span(line, word.start() + 1, line, word.end() + 1)
 
 
 def _size(expr: ExpressionView) -> tuple[int, int]:
@@ -31,10 +67,10 @@ def hover(analysis: Analysis, lines: list[str], position: lsp.Position) -> lsp.H
     found = expression_at(analysis, lines, position)
     if found is None:
         return None
-    view, expr = found
+    view, expr, span = found
     return lsp.Hover(
         contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=describe(view, expr)),
-        range=to_range(lines, expr.span),
+        range=to_range(lines, span),
     )
 
 

@@ -175,6 +175,7 @@ async def test_open_false_only_returns_the_draft(vscode: LanguageClient, chat: C
     result = await _generate(vscode, _request("reverse the tokens, returned", open=False))
     assert result["status"] == "verified" and result["source"]
     assert "uri" not in result and vscode.shown_documents == []
+    assert not any("verified" in m.message for m in vscode.messages)  # the client reports it
 
 
 async def test_a_broken_draft_is_repaired_with_progress(client: LanguageClient, chat: ChatServer):

@@ -41,6 +41,21 @@ async def test_hover_on_the_output_names_its_attention_head(client: LanguageClie
     assert "`reverse`" in text and "`['c', 'b', 'a']`" in text and "L2 attn h0" in text
 
 
+async def test_hover_on_an_assigned_name_shows_its_expression(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    found = await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=lsp.Position(line=10, character=3),  # `opposite` in `opposite = ...`
+        )
+    )
+    assert "**`opposite`** · SequenceMap" in found.contents.value
+    assert found.range == lsp.Range(start=lsp.Position(10, 0), end=lsp.Position(10, 8))
+    # a use of the name, inside another expression, means the named expression too
+    text = await _hover(client, uri, 12, 26)  # `flip` in `rasp.Aggregate(flip, ...)`
+    assert "**`flip`** · Select" in text
+
+
 async def test_hover_outside_any_expression_is_empty(client: LanguageClient):
     uri = await open_document(client, REVERSE)
     assert await _hover(client, uri, 0, 3) is None  # the docstring

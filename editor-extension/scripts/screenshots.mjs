@@ -68,7 +68,7 @@ const workspace = path.join(WORK, "workspace");
 
 // --- the workspace -------------------------------------------------------------------------
 
-const HISTOGRAM_BUG = `"""Count each token's occurrences, then scale by the length: a draft with a mistake."""
+const HISTOGRAM_BUG = `"""Count each token's occurrences, then scale by the length: a draft with two mistakes."""
 
 from tracr.rasp import rasp
 
@@ -78,7 +78,8 @@ EXAMPLES = [["a", "b", "a", "c"]]
 
 same = rasp.Select(rasp.tokens, rasp.tokens, rasp.Comparison.EQ).named("same")
 hist = rasp.SelectorWidth(same).named("hist")
-share = rasp.numerical(rasp.Map(lambda n: n / rasp.length, hist)).named("share")
+# Each token's share of the sequence: its count over the length.
+share = rasp.numerical(rasp.SequenceMap(lambda n, l: n / l, hist, rasp.length)).named("share")
 program = share
 `;
 
@@ -253,6 +254,20 @@ async function hover(page, box) {
   return (await widget.innerText()).trim();
 }
 
+/** The first frame (webviews are nested iframes) that has `selector`, once it has it. */
+async function frameWith(page, selector, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) {
+        return frame;
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no frame with ${selector}`);
+}
+
 async function statusItem(page) {
   const item = page.locator(".statusbar-item", { hasText: "RASP" }).first();
   return (await item.count()) ? (await item.innerText()).trim() : "(no RASP status-bar item)";
@@ -293,9 +308,10 @@ async function main() {
   const port = await freePort();
   const server = await startCodeServer(port);
   let browser;
+  let page;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
-    const page = await browser.newPage({ viewport: VIEWPORT });
+    page = await browser.newPage({ viewport: VIEWPORT });
     page.setDefaultTimeout(30_000);
     page.on("console", (m) => m.type() === "error" && console.log("[browser error]", m.text().slice(0, 300)));
 
@@ -303,7 +319,7 @@ async function main() {
     await page.locator(".monaco-workbench").waitFor();
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "reverse.py" }).waitFor();
 
-    // a. reverse.py: lenses, inlay hints, and the hover over `opposite`.
+    // a. reverse.py: lenses, inlay hints, and the hover over `opposite`'s SequenceMap.
     await openFile(page, "reverse.py");
     const summary = page.locator(".codelens-decoration", { hasText: "layers" }).first();
     await summary.waitFor({ timeout: 60_000 }); // the first check imports tracr in the worker
@@ -313,34 +329,73 @@ async function main() {
     console.log("lenses:", await page.locator(".codelens-decoration").allInnerTexts());
     console.log("notifications:", await toasts(page));
     await clearToasts(page);
-    const opposite = await wordBox(page, "opposite", "opposite");
-    console.log("hover over opposite:", JSON.stringify(await hover(page, opposite)));
+    // The SequenceMap on the right-hand side (hovering the name `opposite` shows the same hover).
+    const sequenceMap = await wordBox(page, "opposite =", "SequenceMap");
+    console.log("hover over opposite's SequenceMap:", JSON.stringify(await hover(page, sequenceMap)));
     await shoot(page, "screenshot-lenses.png");
 
-    // c. RASP: Show Compiled Layers, the report beside the editor.
+    // c. RASP: Show Compiled Layers, the report beside the editor (side bar closed for room).
     await page.mouse.move(5, VIEWPORT.height / 2);
     await page.keyboard.press("Escape");
+    await command(page, "View: Close Primary Side Bar");
     await command(page, "RASP: Show Compiled Layers");
-    await page.locator(".editor-group-container").nth(1).locator(".monaco-editor .view-lines").waitFor();
-    await page.waitForTimeout(1_000);
+    // A .md file in the extension's global storage, shown in the built-in Markdown preview (a
+    // webview: nested iframes) beside the editor; wait for its rendered table.
+    await page.locator(".editor-group-container").nth(1).locator(".tab", { hasText: "Preview" }).waitFor();
+    const preview = await frameWith(page, "table");
+    console.log("layers preview:", JSON.stringify((await preview.locator("body").innerText()).slice(0, 300)));
+    await page.waitForTimeout(500);
+    console.log("editor tabs:", await page.locator(".tabs-container .tab").allInnerTexts());
     console.log("notifications:", await toasts(page));
     await clearToasts(page);
     await shoot(page, "screenshot-layers.png");
+    // Nothing unsaved: closing everything asks nothing.
     await command(page, "View: Close All Editor Groups");
+    await page.waitForTimeout(1_000);
+    if (await page.locator(".monaco-dialog-box").isVisible()) {
+      throw new Error("closing the layers report asked something");
+    }
+    await page.locator(".editor-group-container .tabs-container .tab").first().waitFor({ state: "detached" });
 
-    // b. histogram_bug.py: the squiggle, the Problems panel and the hover on the squiggle.
+    // b. histogram_bug.py (side bar still closed, so line 12 and its hint fit): the squiggle,
+    // the Problems panel, the hover on the squiggle and the quick-fix menu.
     await openFile(page, "histogram_bug.py");
-    await page.locator(".editor-group-container.active .squiggly-error").first().waitFor({ timeout: 60_000 });
+    const squiggles = page.locator(".editor-group-container.active .squiggly-error");
+    await squiggles.first().waitFor({ timeout: 60_000 });
+    await page.locator(".codelens-decoration", { hasText: "not compiled" }).first().waitFor();
     await page.keyboard.press("Control+Shift+M");
-    await page.locator(".markers-panel .monaco-list-row").first().waitFor();
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "RASP" }).first().waitFor();
     await page.waitForTimeout(500);
     console.log("problems:", await page.locator(".markers-panel .monaco-list-row").allInnerTexts());
+    console.log("lenses:", await page.locator(".codelens-decoration").allInnerTexts());
     console.log("status bar:", await statusItem(page));
     console.log("notifications:", await toasts(page));
     await clearToasts(page);
-    const squiggle = await page.locator(".editor-group-container.active .squiggly-error").first().boundingBox();
+    // The hover on the squiggle (both messages, above the line), then the quick-fix menu below
+    // it: a click in the hovered range keeps the hover, and Ctrl+. opens the menu at the cursor.
+    const squiggle = await squiggles.first().boundingBox();
     console.log("hover over squiggle:", JSON.stringify(await hover(page, squiggle)));
+    await page.waitForTimeout(1_500);
+    await page.mouse.click(squiggle.x + squiggle.width / 2, squiggle.y + squiggle.height / 2);
+    await page.keyboard.press("Control+.");
+    const fixes = page.locator(".action-widget");
+    await fixes.waitFor({ state: "visible" });
+    console.log("quick fixes:", JSON.stringify(await fixes.innerText()));
+    await page.waitForTimeout(1_500);
+    const stillHovered = await page.locator(".monaco-editor .monaco-hover:not(.hidden)").first().isVisible();
+    console.log("hover still shown with the menu open:", stillHovered);
     await shoot(page, "screenshot-diagnostics.png");
+    await page.keyboard.press("Escape");
+
+    // The status-bar item's tooltip, for the record.
+    await page.locator(".statusbar-item", { hasText: "RASP" }).first().hover();
+    const tooltip = page.locator(".workbench-hover-container, .monaco-hover:not(.hidden)").last();
+    await tooltip.waitFor({ state: "visible" }).catch(() => undefined);
+    console.log("status-bar tooltip:", JSON.stringify(await tooltip.innerText().catch(() => "(none)")));
+  } catch (e) {
+    await page?.screenshot({ path: path.join(WORK, "failure.png") });
+    console.log(`failed; the page as it was: ${path.join(WORK, "failure.png")}`);
+    throw e;
   } finally {
     await browser?.close();
     stopGroup(server);

@@ -121,6 +121,11 @@ export class RaspClient {
       return undefined;
     }
     this.client = client;
+    if (this.example !== undefined) {
+      // A new server starts from each file's EXAMPLES: give it back the user's example.
+      const args = { command: "rasp.server.setExample", arguments: [this.example.join(" ")] };
+      await client.sendRequest(ExecuteCommandRequest.type, args);
+    }
     return client;
   }
 
@@ -174,15 +179,38 @@ function clientOptions(output: vscode.OutputChannel): LanguageClientOptions {
   };
 }
 
-async function activePythonEnvironment(): Promise<string | undefined> {
+/** Restart when the Python extension's active environment changes, unless a setting decides. */
+export async function followPythonEnvironment(rasp: RaspClient): Promise<vscode.Disposable | undefined> {
+  const api = await pythonExtensionApi();
+  const event = api?.environments?.onDidChangeActiveEnvironmentPath;
+  if (typeof event !== "function") {
+    return undefined;
+  }
+  return event(() => {
+    const setting = vscode.workspace.getConfiguration("rasp").get<string>("interpreter");
+    if (!setting && rasp.client !== undefined) {
+      void rasp.restart();
+    }
+  });
+}
+
+async function pythonExtensionApi(): Promise<any> {
   const extension = vscode.extensions.getExtension(PYTHON_EXTENSION);
   if (extension === undefined) {
     return undefined;
   }
   try {
-    const api = extension.isActive ? extension.exports : await extension.activate();
+    return extension.isActive ? extension.exports : await extension.activate();
+  } catch {
+    return undefined; // it failed to activate: fall back to PATH
+  }
+}
+
+async function activePythonEnvironment(): Promise<string | undefined> {
+  const api = await pythonExtensionApi();
+  try {
     return pythonExtensionInterpreter(api, vscode.window.activeTextEditor?.document.uri);
   } catch {
-    return undefined; // its API changed or it failed: fall back to PATH
+    return undefined; // its API changed: fall back to PATH
   }
 }

@@ -2,6 +2,8 @@
  * The palette commands. Each calls one of the server's `rasp.server.*` commands (DESIGN §5):
  * vscode-languageclient registers the server's own ids, so ours are different ones.
  */
+import * as path from "node:path";
+
 import * as vscode from "vscode";
 
 import { API_KEY_SECRET, currentSettings, type RaspClient } from "./client";
@@ -19,7 +21,7 @@ export const COMMANDS = {
 export function registerCommands(context: vscode.ExtensionContext, rasp: RaspClient): void {
   const handlers: Record<string, () => Promise<unknown>> = {
     [COMMANDS.generateFromSpec]: () => generateFromSpec(rasp),
-    [COMMANDS.showLayers]: () => showLayers(rasp),
+    [COMMANDS.showLayers]: () => showLayers(context, rasp),
     [COMMANDS.runOnInput]: () => runOnInput(rasp),
     [COMMANDS.setExample]: () => setExample(rasp),
     [COMMANDS.restartServer]: () => rasp.restart(),
@@ -51,7 +53,7 @@ function raspDocument(): vscode.TextDocument | undefined {
   return document;
 }
 
-async function showLayers(rasp: RaspClient): Promise<unknown> {
+async function showLayers(context: vscode.ExtensionContext, rasp: RaspClient): Promise<unknown> {
   const document = raspDocument();
   if (document === undefined) {
     return undefined;
@@ -61,9 +63,19 @@ async function showLayers(rasp: RaspClient): Promise<unknown> {
   if (result === undefined) {
     return undefined;
   }
-  const report = await vscode.workspace.openTextDocument({ language: "markdown", content: result.markdown });
-  await vscode.window.showTextDocument(report, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
-  return result;
+  // A file in the extension's storage, not an untitled document: closing it asks nothing.
+  const folder = vscode.Uri.joinPath(context.globalStorageUri, "layers");
+  await vscode.workspace.fs.createDirectory(folder);
+  const name = `${path.basename(document.uri.path, ".py")}-${result.program}.md`;
+  const report = vscode.Uri.joinPath(folder, name);
+  await vscode.workspace.fs.writeFile(report, Buffer.from(result.markdown, "utf-8"));
+  try {
+    await vscode.commands.executeCommand("markdown.showPreviewToSide", report);
+  } catch {
+    const opened = await vscode.workspace.openTextDocument(report); // no Markdown extension
+    await vscode.window.showTextDocument(opened, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  }
+  return { ...result, report: report.toString() };
 }
 
 async function runOnInput(rasp: RaspClient): Promise<unknown> {
@@ -96,7 +108,7 @@ async function runOnInput(rasp: RaspClient): Promise<unknown> {
 async function setExample(rasp: RaspClient): Promise<unknown> {
   const input = await vscode.window.showInputBox({
     title: "RASP: Set Running Example",
-    prompt: "The input hovers, inlay hints and lenses show values on (every RASP file)",
+    prompt: "Tokens whose values hovers, inlay hints and lenses show, in every RASP file",
     value: rasp.example?.join(" "),
     validateInput: (text) => (parseTokens(text).length === 0 ? "Type at least one token" : undefined),
   });
@@ -144,14 +156,19 @@ async function generateFromSpec(rasp: RaspClient): Promise<unknown> {
   if (result === undefined) {
     return undefined;
   }
-  const source: string | undefined = result.source ?? undefined;
-  if (source !== undefined) {
-    await openUntitled(source);
+  // open=false: the server showed nothing, so the outcome is reported here, once.
+  if (result.source) {
+    await openUntitled(result.source);
+  }
+  if (result.status === "verified") {
+    void vscode.window.showInformationMessage(`RASP: ${result.message}`);
   } else if (result.closest_source) {
-    const choice = await vscode.window.showWarningMessage(result.message, "Open Closest Program");
+    const choice = await vscode.window.showWarningMessage(`RASP: ${result.message}`, "Open Closest Program");
     if (choice) {
       await openUntitled(result.closest_source);
     }
+  } else {
+    void vscode.window.showWarningMessage(`RASP: ${result.message}`);
   }
   return result;
 }

@@ -6,7 +6,7 @@
  */
 import * as vscode from "vscode";
 
-import { RaspClient } from "./client";
+import { followPythonEnvironment, RaspClient } from "./client";
 import { registerCommands } from "./commands";
 import { importsTracr } from "./documents";
 import { needsRestart } from "./settings";
@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): RaspClient {
     vscode.workspace.onDidGrantWorkspaceTrust(() => void rasp.pushSettings()),
   );
   vscode.workspace.textDocuments.forEach(startFor);
+  void followPythonEnvironment(rasp).then((watch) => watch && context.subscriptions.push(watch));
   return rasp;
 }
 

@@ -121,10 +121,10 @@ describe("activation in a stand-in VS Code", function () {
     await rasp.ensureStarted();
 
     await editor.api.commands.executeCommand("rasp.showLayers");
-    const report = editor.opened.find((o) => o.document.languageId === "markdown");
-    assert.ok(report, "no layer report was opened");
-    assert.match(report.document.getText(), /^# `program`: 3 layers · 2 heads/);
-    assert.equal(report.options.viewColumn, editor.api.ViewColumn.Beside);
+    const [report] = editor.previews;
+    assert.ok(report, "no layer report was shown");
+    assert.match(fs.readFileSync(report.fsPath, "utf-8"), /^# `program`: 3 layers · 2 heads/);
+    assert.equal(path.basename(report.fsPath), "reverse-program.md");
 
     editor.answers = ["a b c"];
     await editor.api.commands.executeCommand("rasp.runOnInput");
@@ -141,6 +141,14 @@ describe("activation in a stand-in VS Code", function () {
     await editor.api.commands.executeCommand("rasp.restartServer");
     assert.notEqual(rasp.client, before);
     assert.equal(rasp.client.isRunning(), true);
+    // The new server got the running example back: hovers show values on it.
+    const hover = () =>
+      rasp.client.sendRequest("textDocument/hover", {
+        textDocument: { uri: uri.toString() },
+        position: { line: 10, character: 3 },
+      });
+    const text = await pollHover(hover);
+    assert.match(text, /on `b a` \(set with rasp\.setExample\)/);
   });
 
   it("drafts from a spec through the configured endpoint, with the stored key", async () => {
@@ -162,7 +170,7 @@ describe("activation in a stand-in VS Code", function () {
       const text = draft.document.getText();
       assert.match(text, /^"""Reverse the sequence\."""/);
       assert.match(text, /VOCAB = \{'a', 'b', 'c'\}\nMAX_SEQ_LEN = 4/);
-      assert.ok(editor.shown.some((s) => s.kind === "info" && s.message.startsWith("verified:")));
+      assert.ok(editor.shown.some((s) => s.kind === "info" && s.message.startsWith("RASP: verified:")));
       assert.equal(model.requests[0].authorization, "Bearer sk-test-EXTENSION-KEY");
       assert.ok(!editor.output.join("\n").includes("sk-test-EXTENSION-KEY"));
       assert.ok(rasp.client.isRunning());
@@ -215,6 +223,28 @@ describe("activation in a stand-in VS Code", function () {
     await waitFor("a running client", () => (rasp.client?.isRunning() ? true : undefined));
   });
 
+  it("uses the Python extension's environment, and follows it when it changes", async () => {
+    editor.configuration.delete("rasp.interpreter");
+    const changed = new editor.api.EventEmitter();
+    editor.extensions.set("ms-python.python", {
+      isActive: true,
+      exports: {
+        environments: {
+          getActiveEnvironmentPath: () => ({ path: REPO_PYTHON }),
+          onDidChangeActiveEnvironmentPath: changed.event,
+        },
+      },
+    });
+    await editor.open(write("uses_length.py", USES_LENGTH), USES_LENGTH);
+    const rasp = await activate();
+    const first = await rasp.ensureStarted();
+    assert.ok(first);
+    const found = editor.output.find((line) => line.startsWith("rasp-studio "));
+    assert.equal(found?.endsWith(` in ${REPO_PYTHON} (from python-extension)`), true, found);
+    changed.fire({ path: REPO_PYTHON });
+    await waitFor("a restarted client", () => (rasp.client && rasp.client !== first && rasp.client.isRunning() ? true : undefined));
+  });
+
   it("does not start for Python files that do not use tracr", async () => {
     await editor.open(write("plain.py", "print('hello')\n"), "print('hello')\n");
     const rasp = await activate();
@@ -223,6 +253,20 @@ describe("activation in a stand-in VS Code", function () {
     assert.equal(rasp.client, undefined);
   });
 });
+
+async function pollHover(hover: () => Promise<any>): Promise<string> {
+  const deadline = Date.now() + SETTLE;
+  for (;;) {
+    const found = await hover();
+    if (found?.contents?.value) {
+      return found.contents.value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error("no hover");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {

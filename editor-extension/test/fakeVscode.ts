@@ -5,6 +5,9 @@
  * downloaded here (DESIGN §7), so the activation test runs the real bundle against this.
  */
 import { EventEmitter as NodeEmitter } from "node:events";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 type Listener<T> = (event: T) => unknown;
@@ -50,6 +53,9 @@ export class Uri {
   }
   static file(path: string): Uri {
     return new Uri("file", "", path);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return base.with({ path: [base.path, ...parts].join("/") });
   }
   get fsPath(): string {
     return this.path;
@@ -214,8 +220,12 @@ export class FakeEditor {
   /** Answers for showInputBox, in order; undefined means the user pressed Escape. */
   answers: (string | undefined)[] = [];
   readonly statusBar: any = { text: "", tooltip: "", show() {}, hide() {}, dispose() {} };
+  /** Files shown with the built-in Markdown extension's `markdown.showPreviewToSide`. */
+  readonly previews: Uri[] = [];
   readonly output: string[] = [];
   readonly secrets = new Map<string, string>();
+  /** Other extensions, by id: `{ isActive, exports }` as VS Code hands them out. */
+  readonly extensions = new Map<string, { isActive: boolean; exports: unknown; activate?: () => unknown }>();
   private untitled = 0;
   private activeEditor: any;
   private readonly tabs: { input: TabInputText }[] = [];
@@ -229,6 +239,10 @@ export class FakeEditor {
     activeEditor: new EventEmitter<any>(),
   };
   readonly api: any = this.build();
+
+  constructor() {
+    this.commands.set("markdown.showPreviewToSide", (uri: Uri) => void this.previews.push(uri));
+  }
 
   /** Open a document in a tab (as a user would), firing the events VS Code fires. */
   async open(uri: Uri, text: string, languageId = "python"): Promise<TextDocument> {
@@ -332,7 +346,10 @@ export class FakeEditor {
         clipboard: { writeText: () => Promise.resolve(), readText: () => Promise.resolve("") },
         openExternal: () => Promise.resolve(true),
       },
-      extensions: { getExtension: () => undefined, all: [] },
+      extensions: {
+        getExtension: (id: string) => editor.extensions.get(id),
+        all: [],
+      },
       commands: {
         registerCommand: (id: string, callback: (...args: any[]) => unknown) => {
           if (editor.commands.has(id)) {
@@ -431,6 +448,11 @@ export class FakeEditor {
           dispose() {},
         }),
         applyEdit: async () => true,
+        fs: {
+          createDirectory: async (uri: Uri) => void fs.mkdirSync(uri.fsPath, { recursive: true }),
+          writeFile: async (uri: Uri, content: Uint8Array) => fs.writeFileSync(uri.fsPath, content),
+          readFile: async (uri: Uri) => fs.readFileSync(uri.fsPath),
+        },
       },
     };
     // Everything not above: events that never fire, and providers registered into the void.
@@ -480,6 +502,7 @@ export class FakeEditor {
       subscriptions: [],
       extensionPath,
       extensionUri: Uri.file(extensionPath),
+      globalStorageUri: Uri.file(fs.mkdtempSync(path.join(os.tmpdir(), "rasp-storage-"))),
       asAbsolutePath: (relative: string) => `${extensionPath}/${relative}`,
       secrets: {
         get: async (key: string) => secrets.get(key),

@@ -43,6 +43,20 @@ class Raw:
 Step = Reply | Status | Raw | Callable[[dict], "Reply | Status | Raw"]
 
 
+# programs/positional/reverse.py as a model answers it (no docstring, constants or reference),
+# and the same off by one: the correct and the broken draft most tests script.
+REVERSE = """\
+from tracr.compiler import lib
+from tracr.rasp import rasp
+
+length = lib.make_length().named("length")
+opposite = rasp.SequenceMap(lambda n, i: n - i - 1, length, rasp.indices).named("opposite")
+flip = rasp.Select(rasp.indices, opposite, rasp.Comparison.EQ).named("flip")
+program = rasp.Aggregate(flip, rasp.tokens).named("reverse")
+"""
+OFF_BY_ONE = REVERSE.replace("n - i - 1", "n - i")
+
+
 def code_reply(*sources: str) -> Reply:
     """A reply whose choices are these sources in ```python fences, as models usually answer."""
     return Reply([f"Here is the program.\n\n```python\n{s}\n```\n" for s in sources])

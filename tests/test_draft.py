@@ -13,18 +13,8 @@ from raspstudio.draft_data import DraftRequest, DraftSettings, Example
 from raspstudio.draft_llm import Endpoint
 from raspstudio.engine import Engine
 from raspstudio.worker import Worker
-from tests.llm_server import ChatServer, Raw, Reply, Status, code_reply
+from tests.llm_server import OFF_BY_ONE, REVERSE, ChatServer, Raw, Reply, Status, code_reply
 
-REVERSE = """\
-from tracr.compiler import lib
-from tracr.rasp import rasp
-
-length = lib.make_length().named("length")
-opposite = rasp.SequenceMap(lambda n, i: n - i - 1, length, rasp.indices).named("opposite")
-flip = rasp.Select(rasp.indices, opposite, rasp.Comparison.EQ).named("flip")
-program = rasp.Aggregate(flip, rasp.tokens).named("reverse")
-"""
-OFF_BY_ONE = REVERSE.replace("n - i - 1", "n - i")
 REQUEST = DraftRequest(
     "Reverse the sequence.", [Example([1, 2, 3], [3, 2, 1])], vocab=[1, 2, 3], max_seq_len=4
 )

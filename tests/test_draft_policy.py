@@ -9,25 +9,6 @@ from raspstudio.draft_policy import ALLOWED_MODULES, Refusal, refusals
 LIBRARY = Path(__file__).parent.parent / "programs"
 PROGRAMS = sorted(p for p in LIBRARY.rglob("*.py") if not p.name.startswith("make_"))
 
-REVERSE = '''"""Reverse the sequence."""
-
-from tracr.compiler import lib
-from tracr.rasp import rasp
-
-VOCAB = {"a", "b", "c"}
-MAX_SEQ_LEN = 5
-EXAMPLES = [["a", "b", "c"], ["c", "a"]]
-
-length = lib.make_length().named("length")
-opposite = rasp.SequenceMap(lambda n, i: n - i - 1, length, rasp.indices).named("opposite")
-flip = rasp.Select(rasp.indices, opposite, rasp.Comparison.EQ).named("flip")
-program = rasp.Aggregate(flip, rasp.tokens).named("reverse")
-
-
-def reference(xs: list) -> list:
-    return xs[::-1]
-'''
-
 HELPERS = '''"""Running sum, with the standard library's help."""
 
 from __future__ import annotations
@@ -63,10 +44,6 @@ program = make_halves(lib.make_length())
 if __name__ == "__main__":
     print(reference([1, 2, 3]))
 '''
-
-
-def test_the_example_draft_may_run() -> None:
-    assert refusals(REVERSE) == []
 
 
 def test_a_draft_using_the_standard_helpers_may_run() -> None:

@@ -17,20 +17,9 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient, client_capabilities
 
 from server.generate import GENERATE_FROM_SPEC
-from tests.llm_server import ChatServer, Reply, code_reply
+from tests.llm_server import OFF_BY_ONE, REVERSE, ChatServer, Reply, code_reply
 from tests.lsp_support import PROFILES, ROOT, SERVER, open_document
 
-# programs/positional/reverse.py without its docstring, constants and reference, as a model
-# would answer; `BROKEN` is off by one (the repair test's first reply).
-REVERSE = """from tracr.compiler import lib
-from tracr.rasp import rasp
-
-length = lib.make_length().named("length")
-opposite = rasp.SequenceMap(lambda n, i: n - i - 1, length, rasp.indices).named("opposite")
-flip = rasp.Select(rasp.indices, opposite, rasp.Comparison.EQ).named("flip")
-program = rasp.Aggregate(flip, rasp.tokens).named("reverse")
-"""
-BROKEN = REVERSE.replace("n - i - 1", "n - i")
 USER_FILE = "# my notes\n\nVOCAB = {1, 2, 3}\n"
 
 
@@ -179,7 +168,7 @@ async def test_open_false_only_returns_the_draft(vscode: LanguageClient, chat: C
 
 
 async def test_a_broken_draft_is_repaired_with_progress(client: LanguageClient, chat: ChatServer):
-    chat.steps += [code_reply(BROKEN), code_reply(REVERSE)]
+    chat.steps += [code_reply(OFF_BY_ONE), code_reply(REVERSE)]
     _use(client, chat)
     result = await _generate(client, _request("reverse the input, repaired", rounds=2))
     assert result["status"] == "verified"

@@ -8,18 +8,8 @@ import pytest
 
 from repl import draft as repl_draft
 from repl.app import Repl
-from tests.llm_server import ChatServer, code_reply
+from tests.llm_server import OFF_BY_ONE, REVERSE, ChatServer, code_reply
 
-# programs/positional/reverse.py as a model would answer (no docstring, constants, reference).
-REVERSE = """from tracr.compiler import lib
-from tracr.rasp import rasp
-
-length = lib.make_length().named("length")
-opposite = rasp.SequenceMap(lambda n, i: n - i - 1, length, rasp.indices).named("opposite")
-flip = rasp.Select(rasp.indices, opposite, rasp.Comparison.EQ).named("flip")
-program = rasp.Aggregate(flip, rasp.tokens).named("reverse")
-"""
-BROKEN = REVERSE.replace("n - i - 1", "n - i")
 HANGS = "from tracr.rasp import rasp\n\nwhile True:\n    pass\n" + REVERSE.split("\n\n", 1)[1]
 DRAFT = ":draft reverse the sequence | a b c -> c b a"
 
@@ -74,7 +64,7 @@ def test_a_verified_draft_is_written_and_loaded(
 def test_an_unverified_draft_is_loaded_with_what_is_wrong(
     repl: Repl, chat: ChatServer, said: list[str]
 ):
-    chat.default = code_reply(BROKEN, BROKEN, BROKEN)  # every round: samples and repairs
+    chat.default = code_reply(*[OFF_BY_ONE] * 3)  # every round: samples and repairs
     shown = repl.handle(DRAFT)
     assert "\nunverified: no draft verified (9 tried); the best reached `runs`" in shown
     assert "written to " in shown and "lambda n, i: n - i," in shown  # the best, loaded

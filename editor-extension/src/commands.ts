@@ -78,17 +78,22 @@ async function showLayers(context: vscode.ExtensionContext, rasp: RaspClient): P
   return { ...result, report: report.toString() };
 }
 
+/** Tokens typed by the user, starting from the running example; undefined when dismissed. */
+function askTokens(rasp: RaspClient, title: string, prompt: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title,
+    prompt: `${prompt} (numbers are numbers)`,
+    value: rasp.example?.join(" "),
+    validateInput: (text) => (parseTokens(text).length === 0 ? "Type at least one token" : undefined),
+  });
+}
+
 async function runOnInput(rasp: RaspClient): Promise<unknown> {
   const document = raspDocument();
   if (document === undefined) {
     return undefined;
   }
-  const input = await vscode.window.showInputBox({
-    title: "RASP: Run on Input",
-    prompt: "Input tokens, separated by spaces (numbers are numbers)",
-    value: rasp.example?.join(" "),
-    validateInput: (text) => (parseTokens(text).length === 0 ? "Type at least one token" : undefined),
-  });
+  const input = await askTokens(rasp, "RASP: Run on Input", "Input tokens, separated by spaces");
   if (input === undefined) {
     return undefined;
   }
@@ -106,12 +111,11 @@ async function runOnInput(rasp: RaspClient): Promise<unknown> {
 }
 
 async function setExample(rasp: RaspClient): Promise<unknown> {
-  const input = await vscode.window.showInputBox({
-    title: "RASP: Set Running Example",
-    prompt: "Tokens whose values hovers, inlay hints and lenses show, in every RASP file",
-    value: rasp.example?.join(" "),
-    validateInput: (text) => (parseTokens(text).length === 0 ? "Type at least one token" : undefined),
-  });
+  const input = await askTokens(
+    rasp,
+    "RASP: Set Running Example",
+    "Tokens whose values hovers, inlay hints and lenses show, in every RASP file",
+  );
   if (input === undefined) {
     return undefined;
   }

@@ -10,6 +10,7 @@ import ast
 import math
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -45,10 +46,18 @@ class LibraryProgram:
         return re.sub(r"\n{3,}", "\n\n\n", "".join(lines)).strip() + "\n"
 
 
+# A source checkout (or editable install) has programs/ beside the package; a wheel installs a
+# copy as data files (pyproject.toml, [tool.setuptools.data-files]).
+CHECKOUT = Path(__file__).resolve().parents[1] / "programs"
+INSTALLED = Path(sys.prefix) / "share" / "rasp-studio" / "programs"
+
+
 def library_root() -> Path:
-    """$RASP_LIBRARY if set, else the repository's programs/ folder."""
+    """$RASP_LIBRARY if set, else the checkout's programs/ folder, else the installed copy."""
     configured = os.environ.get("RASP_LIBRARY")
-    return Path(configured) if configured else Path(__file__).resolve().parents[1] / "programs"
+    if configured:
+        return Path(configured)
+    return CHECKOUT if CHECKOUT.is_dir() else INSTALLED
 
 
 def load_library(root: Path | None = None) -> list[LibraryProgram]:

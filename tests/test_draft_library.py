@@ -1,10 +1,12 @@
 """The library as few-shot material: read without running anything, and BM25 retrieval that
 finds the right programs for real specs."""
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from raspstudio import draft_library
 from raspstudio.draft_library import LibraryIndex, library_root, load_library, tokenize
 
 ROOT = Path(__file__).parent.parent
@@ -125,3 +127,25 @@ def test_library_root_honours_rasp_library(monkeypatch: pytest.MonkeyPatch, tmp_
     assert names(load_library()) == ["only"]
     monkeypatch.setenv("RASP_LIBRARY", str(tmp_path / "missing"))
     assert load_library() == []
+
+
+def test_an_installed_package_finds_its_copy_of_the_library(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    monkeypatch.delenv("RASP_LIBRARY", raising=False)
+    monkeypatch.setattr(draft_library, "CHECKOUT", tmp_path / "no-checkout")
+    monkeypatch.setattr(draft_library, "INSTALLED", tmp_path / "share" / "programs")
+    assert library_root() == tmp_path / "share" / "programs"
+
+
+def test_the_wheel_ships_every_kind_of_program():
+    """pyproject.toml lists the library's folders as data files: a new kind must be added."""
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "data-files"
+    ]
+    shipped = {pattern for patterns in data_files.values() for pattern in patterns}
+    kinds = {p.name for p in LIBRARY.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert shipped == {f"programs/{kind}/*.py" for kind in kinds} | {
+        "programs/README.md",
+        "programs/tasks.jsonl",
+    }

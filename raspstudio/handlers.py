@@ -12,9 +12,8 @@ from tracr.rasp import rasp
 from raspstudio import session
 from raspstudio.check import ProgramCheck, analyze_program, compile_and_verify
 from raspstudio.config import Config
-from raspstudio.evaluate import evaluate_program
 from raspstudio.export import testbed
-from raspstudio.probe import RequestError, checked_input, layers, run_on_input
+from raspstudio.probe import RequestError, interpret, layers, run_on_input
 from raspstudio.program import LoadedFile, Program, load_file
 from raspstudio.report import Diagnostic, ProgramReport, ProgramView
 from raspstudio.views import describe_program
@@ -126,14 +125,10 @@ def reference_outputs(inputs: list[list]) -> list[tuple[str, Any]]:
 
 def _outcome(sop: rasp.SOp, config: Config, xs: list) -> tuple[str, Any]:
     try:
-        checked_input(xs, config)
+        output, failure = interpret(sop, config, xs)
     except RequestError as e:
         return "error", str(e)
-    evaluation = evaluate_program(sop, [xs], causal=config.causal)
-    failure = next(iter(evaluation.failures.values()), None)
-    if failure is not None:
-        return "error", failure.message
-    return "ok", evaluation.outputs[0]
+    return ("error", failure) if failure else ("ok", output)
 
 
 def compile(name: str | None) -> dict[str, Any]:

@@ -42,19 +42,24 @@ def checked_input(tokens: list, config: Config) -> list:
     return tokens
 
 
-def run_on_input(name: str, sop: rasp.SOp, config: Config, tokens: list) -> dict[str, Any]:
-    """Interpreter and compiled-model outputs for one input, and whether they agree."""
+def interpret(sop: rasp.SOp, config: Config, tokens: list) -> tuple[Any, str | None]:
+    """The interpreter's output on one input, or (None, why an operation failed on it)."""
     checked_input(tokens, config)
     evaluation = evaluate_program(sop, [tokens], causal=config.causal)
     failure = next(iter(evaluation.failures.values()), None)
+    return evaluation.outputs[0], failure.message if failure else None
+
+
+def run_on_input(name: str, sop: rasp.SOp, config: Config, tokens: list) -> dict[str, Any]:
+    """Interpreter and compiled-model outputs for one input, and whether they agree."""
+    interpreted, failure = interpret(sop, config, tokens)
     compiled, compile_error = compile_or_reason(sop, config)
-    interpreted = evaluation.outputs[0]
     outputs = run_compiled(compiled.model, [tokens]).outputs[0] if compiled else None
     return {
         "program": name,
         "input": tokens,
         "interpreter": interpreted,
-        "interpreter_error": failure.message if failure else None,
+        "interpreter_error": failure,
         "compiled": outputs,
         "compile_error": compile_error,
         "agree": interpreted is not None

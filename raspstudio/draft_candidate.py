@@ -170,7 +170,7 @@ def _example_mismatch(
     for example, (status, value) in zip(request.examples, results, strict=True):
         if status == "error":
             wrong.append((example.input, f"on example {example.input}: {value}"))
-        elif _plain(value) != _plain(example.output):
+        elif not example.matches(value):
             wrong.append(
                 (
                     example.input,
@@ -179,13 +179,6 @@ def _example_mismatch(
                 )
             )
     return min(wrong, key=lambda w: len(w[0])) if wrong else None
-
-
-def _plain(value: object) -> object:
-    """Tuples as lists, as JSON task files write them (`(a, b)` pairs are common outputs)."""
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _evidence(

@@ -33,8 +33,18 @@ class Example:
             )
         return example
 
+    def matches(self, output: list) -> bool:
+        """Whether `output` is this example's, tuples counting as lists (as JSON writes them)."""
+        return _plain(output) == _plain(self.output)
+
     def text(self) -> str:
         return f"{' '.join(map(str, self.input))} -> {' '.join(map(str, self.output))}"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass

@@ -21,7 +21,7 @@ from raspstudio.draft_data import DraftRequest, DraftResult, DraftSettings, Exam
 from raspstudio.draft_llm import Endpoint
 from raspstudio.engine import Engine
 from raspstudio.worker import Worker
-from server.settings import _positive_int, _vocab
+from server.settings import parse_positive_int, parse_vocab
 
 if TYPE_CHECKING:
     from server.app import RaspServer
@@ -57,8 +57,8 @@ def parse_arguments(args: tuple) -> tuple[DraftRequest, dict]:
         request = DraftRequest(
             spec=spec.strip(),
             examples=[Example.parse(e) for e in examples],
-            vocab=_optional(options, "vocab", lambda v: list(_vocab(v))),
-            max_seq_len=_optional(options, "maxSeqLen", _positive_int),
+            vocab=_optional(options, "vocab", lambda v: list(parse_vocab(v))),
+            max_seq_len=_optional(options, "maxSeqLen", parse_positive_int),
         )
     except ValueError as e:
         raise GenerateError(str(e)) from None

@@ -36,14 +36,14 @@ class Settings:
         return {} if self.max_inputs is None else {"max_inputs": self.max_inputs}
 
 
-def _vocab(value: Any) -> tuple:
+def parse_vocab(value: Any) -> tuple:
     tokens = parse_tokens(value) if isinstance(value, str) else list(value)
     if not tokens or not all(isinstance(t, str | int) for t in tokens):
         raise ValueError("a list of tokens (strings or integers) or a string like 'a b c'")
     return tuple(tokens)
 
 
-def _positive_int(value: Any) -> int:
+def parse_positive_int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError("a positive integer")
     return value
@@ -75,9 +75,9 @@ def _boolean(value: Any) -> bool:
 
 # setting key -> (Settings field, parser)
 _KEYS = {
-    "vocab": ("vocab", _vocab),
-    "maxSeqLen": ("max_seq_len", _positive_int),
-    "maxInputs": ("max_inputs", _positive_int),
+    "vocab": ("vocab", parse_vocab),
+    "maxSeqLen": ("max_seq_len", parse_positive_int),
+    "maxInputs": ("max_inputs", parse_positive_int),
     "timeout": ("timeout", _seconds),
     "execute": ("execute", _boolean),
     "debounceMs": ("debounce", _milliseconds),

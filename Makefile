@@ -25,8 +25,8 @@ test: $(STAMP) tools extension
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q -n 2  # two workers: the machines CI runs on have two cores
 
-# Programs the tests drive besides Python: Node.js and npm (tests/test_lsp_node_client.py),
-# Neovim (tests/test_lsp_neovim.py) and tmux (tests/test_repl_terminal.py). The last two are
+# Programs the tests drive besides Python: Node.js and npm (tests/lsp/test_node_client.py),
+# Neovim (tests/lsp/test_neovim.py) and tmux (tests/repl/test_terminal.py). The last two are
 # installed from Debian when running as root.
 DEBIAN_TOOLS := nvim:neovim tmux:tmux
 

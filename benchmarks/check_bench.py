@@ -6,8 +6,9 @@ plus model assembly; "verify" runs the compiled model on every input and compare
 
     .venv/bin/python benchmarks/check_bench.py [--backend jax] [PATH ...]
 
-The default backend is NumPy (fast.py); `--backend jax` measures stock tracr (haiku `init`,
-jitted JAX forward) for comparison. Default paths: programs/ and three fixtures.
+The default backend is NumPy (pipeline/numpy_model.py); `--backend jax` measures stock
+tracr (haiku `init`, jitted JAX forward) for comparison.
+Default paths: programs/ and three fixtures.
 """
 
 import platform
@@ -27,8 +28,8 @@ STAGES = ["load", "validate", "evaluate", "compile", "verify"]
 
 def main(paths: list[Path], backend: str) -> None:
     start = time.perf_counter()
-    from raspstudio.check import check_program  # imports tracr and JAX
-    from raspstudio.program import load_file
+    from raspstudio.pipeline.check import check_program  # imports tracr and JAX
+    from raspstudio.pipeline.load import load_file
 
     print(f"import engine (tracr; JAX only for --backend jax): {time.perf_counter() - start:.2f} s")
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.node()}")

@@ -1,6 +1,6 @@
 """What drafting costs besides the model: judging one reply, through the real worker.
 
-Each kind of reply goes through `draft_candidate.judge` (policy, assembly, `rasp check` in the
+Each kind of reply goes through `drafting.candidate.judge` (policy, assembly, `rasp check` in the
 worker, the example check, and for a failure the values on the failing input) on a warm
 worker, `--runs` times; the median is printed. The model's own latency (seconds per reply
 for a real model) is not included.
@@ -13,10 +13,10 @@ import platform
 import statistics
 import time
 
-from raspstudio.draft_candidate import judge
-from raspstudio.draft_data import DraftRequest, Example
-from raspstudio.engine import Engine
-from raspstudio.worker import Worker
+from raspstudio.drafting.candidate import judge
+from raspstudio.drafting.data import DraftRequest, Example
+from raspstudio.engine.file_requests import Engine
+from raspstudio.engine.worker_client import Worker
 
 REVERSE = """\
 ```python

@@ -145,7 +145,7 @@ def machine() -> str:
 async def main(edits: int, debounce_ms: float | None) -> None:
     seen = Seen()
     client = make_client(seen)
-    await client.start_io(sys.executable, "-m", "raspstudio.cli", "serve", cwd=ROOT)
+    await client.start_io(sys.executable, "-P", "-m", "raspstudio", "serve", cwd=ROOT)
     # pygls pipes the server's stderr; keep it drained so the server never blocks on it.
     drain = asyncio.ensure_future(client._server.stderr.read())
     await client.initialize_async(

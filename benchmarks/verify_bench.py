@@ -26,13 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 from tracr.compiler import compiling, test_cases  # noqa: E402
 
-from raspstudio.check import check_program  # noqa: E402
-from raspstudio.compile import compile_program  # noqa: E402
 from raspstudio.config import Config  # noqa: E402
-from raspstudio.evaluate import evaluate_program  # noqa: E402
-from raspstudio.fast import forward  # noqa: E402
-from raspstudio.inputs import input_space, space_size  # noqa: E402
-from raspstudio.program import Program, load_file  # noqa: E402
+from raspstudio.pipeline.check import check_program  # noqa: E402
+from raspstudio.pipeline.inputs import input_space, space_size  # noqa: E402
+from raspstudio.pipeline.interpret.per_input import evaluate_program  # noqa: E402
+from raspstudio.pipeline.load import Program, load_file  # noqa: E402
+from raspstudio.pipeline.numpy_model import forward  # noqa: E402
+from raspstudio.pipeline.rasp_to_model import compile_program  # noqa: E402
 from raspstudio.report import Span  # noqa: E402
 
 INPUTS = 500

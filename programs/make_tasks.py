@@ -16,7 +16,7 @@ import symtable
 import sys
 from pathlib import Path
 
-from raspstudio.draft_library import LibraryProgram, load_library
+from raspstudio.drafting.library import LibraryProgram, load_library
 
 HERE = Path(__file__).resolve().parent
 

@@ -1,7 +1,7 @@
 """The diagnostic catalogue: every code the engine can emit, in one place.
 
-Codes are a contract (DESIGN §4): front ends show them, docs/diagnostics.md documents each one
-under a heading equal to the code, and `codeDescription` links point there.
+Codes are a contract (scripts match on them): front ends show them, docs/diagnostics.md
+documents each one under a heading equal to the code, and `codeDescription` links point there.
 """
 
 from dataclasses import dataclass

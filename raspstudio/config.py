@@ -1,8 +1,8 @@
 """Program configuration (vocabulary, lengths, compiler options) and where each value comes from.
 
-Precedence (DESIGN §3): CLI flags / editor overrides > file constants > `[tool.rasp]` in the
-nearest pyproject.toml > editor defaults (the language server's vocab / max_seq_len settings,
-which must not override a file that sets its own) > built-in defaults.
+Precedence (README, "Program files"): CLI flags / editor overrides > file constants >
+`[tool.rasp]` in the nearest pyproject.toml > editor defaults (the language server's vocab /
+max_seq_len settings, which must not override a file that sets its own) > built-in defaults.
 """
 
 import tomllib
@@ -32,7 +32,7 @@ class Config:
     compiler_bos: str = "BOS"
     compiler_pad: str = "PAD"
     max_inputs: int = 2000
-    backend: str = "numpy"  # "numpy" (fast.py) or "jax" (stock tracr: haiku and JAX)
+    backend: str = "numpy"  # "numpy" (pipeline/numpy_model.py) or "jax" (stock tracr)
 
 
 class ConfigError(ValueError):

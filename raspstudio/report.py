@@ -180,7 +180,7 @@ def model_json(model: ModelSummary) -> dict:
 
 @dataclass
 class TracedVariable:
-    """One RASP variable as the residual stream holds it after a stage (trace.py)."""
+    """One RASP variable as the residual stream holds it after a stage (residual_trace.py)."""
 
     name: str  # the user's `.named()` name, else tracr's label
     label: str  # unique expression label (graph node id)

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from raspstudio.report import Diagnostic, ModelSummary, ProgramReport, counted
+from raspstudio.tokens import format_value
 
 
 def display_path(path: str) -> str:
@@ -42,16 +43,12 @@ def verdict(program: ProgramReport) -> str:
     return text
 
 
-def cell(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
 def run_lines(result: dict[str, Any]) -> tuple[list[str], bool]:
     """Input, interpreter and compiled rows aligned, then the verdict; and whether they agree."""
     rows = {key: result[key] or [] for key in ("input", "interpreter", "compiled")}
-    width = max(len(cell(v)) for values in rows.values() for v in values)
+    width = max(len(format_value(v)) for values in rows.values() for v in values)
     lines = [
-        f"{key + ':':<13}" + ("  ".join(cell(v).rjust(width) for v in values) or "—")
+        f"{key + ':':<13}" + ("  ".join(format_value(v).rjust(width) for v in values) or "—")
         for key, values in rows.items()
     ]
     for problem in ("interpreter_error", "compile_error"):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from raspstudio.engine import Engine
+from raspstudio.engine.file_requests import Engine
 
-pytest_plugins = ["tests.repl_support"]  # the `repl` fixtures of the test_repl_* modules
+pytest_plugins = ["tests.repl_support"]  # the `repl` fixtures of the modules of tests/repl/
 
 # Drafting tests talk to their own model server (tests/llm_server.py), never to a real endpoint
 # a developer's environment happens to configure; subprocesses inherit this.

@@ -1,4 +1,4 @@
-"""Shared by the test_lsp_* modules: a real `rasp serve` over stdio and a pytest-lsp client.
+"""Shared by the modules of tests/lsp/: a real `rasp serve` over stdio and a pytest-lsp client.
 
 Each feature test module builds its client with `client_fixture()`; it runs once per client
 capability profile (Neovim 0.7 and VS Code), so every feature is exercised the way those
@@ -48,7 +48,7 @@ def _make_client() -> LanguageClient:
 
 
 SERVER = ClientServerConfig(
-    server_command=[sys.executable, "-m", "raspstudio.cli", "serve"], client_factory=_make_client
+    server_command=[sys.executable, "-P", "-m", "raspstudio", "serve"], client_factory=_make_client
 )
 PROFILES = ["neovim@v0.7.0", "visual-studio-code"]
 SETTLE_TIMEOUT = 60.0
@@ -97,6 +97,15 @@ async def settled(client: LanguageClient, began_before: int) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("the server did not finish analysing")
         await asyncio.sleep(0.02)
+
+
+async def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Wait for `condition` to hold; SETTLE_TIMEOUT is only a guard against a hang."""
+    deadline = asyncio.get_running_loop().time() + SETTLE_TIMEOUT
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"{what} never happened")
+        await asyncio.sleep(0.05)
 
 
 async def open_document(

@@ -29,7 +29,7 @@ from tracr.compiler import (
 from tracr.craft import bases
 from tracr.rasp import rasp
 
-from raspstudio.program import load_file
+from raspstudio.pipeline.load import load_file
 from tests.conftest import check_json
 
 ROOT = Path(__file__).parent.parent

@@ -1,5 +1,6 @@
 /**
- * The palette commands. Each calls one of the server's `rasp.server.*` commands (DESIGN §5):
+ * The palette commands. Each calls one of the server's `rasp.server.*` commands
+ * (docs/editors.md lists them):
  * vscode-languageclient registers the server's own ids, so ours are different ones.
  */
 import * as path from "node:path";

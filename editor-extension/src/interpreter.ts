@@ -64,7 +64,7 @@ export function pythonExtensionInterpreter(api: unknown, resource?: unknown): st
 }
 
 export const PROBE_SCRIPT =
-  "import importlib.metadata as m, raspstudio.cli\n" +
+  "import importlib.metadata as m, raspstudio\n" +
   "try:\n    print(m.version('rasp-studio'))\n" +
   "except m.PackageNotFoundError:\n    print('source checkout')";
 
@@ -80,7 +80,7 @@ export const runFromTemp: Run = (command, args) =>
 
 export async function probe(python: string, run: Run = runFromTemp): Promise<Probe> {
   try {
-    const { stdout } = await run(python, ["-c", PROBE_SCRIPT]);
+    const { stdout } = await run(python, ["-P", "-c", PROBE_SCRIPT]);
     return { installed: true, detail: stdout.trim() };
   } catch (e) {
     return { installed: false, detail: (e as Error).message };

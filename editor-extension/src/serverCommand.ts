@@ -10,7 +10,8 @@ export interface ServerExecutable {
   options: { env: NodeJS.ProcessEnv };
 }
 
-export const SERVER_ARGS = ["-m", "raspstudio.cli", "serve"];
+// `-P`: the current folder (a workspace, maybe holding a `typing.py`) stays off sys.path.
+export const SERVER_ARGS = ["-P", "-m", "raspstudio", "serve"];
 
 export function serverExecutable(
   python: string,

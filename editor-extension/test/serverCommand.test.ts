@@ -3,10 +3,10 @@ import * as assert from "node:assert/strict";
 import { serverExecutable } from "../src/serverCommand";
 
 describe("server command line", () => {
-  it("runs `python -m raspstudio.cli serve` with the inherited environment", () => {
+  it("runs `python -P -m raspstudio serve` (workspace off sys.path) with the inherited environment", () => {
     const executable = serverExecutable("/venv/bin/python", { PATH: "/usr/bin", HOME: "/home/u" });
     assert.equal(executable.command, "/venv/bin/python");
-    assert.deepEqual(executable.args, ["-m", "raspstudio.cli", "serve"]);
+    assert.deepEqual(executable.args, ["-P", "-m", "raspstudio", "serve"]);
     assert.equal(executable.options.env.PATH, "/usr/bin");
     assert.equal(executable.options.env.PYTHONUNBUFFERED, "1");
     assert.equal("OPENAI_API_KEY" in executable.options.env, false);

@@ -33,7 +33,7 @@ local function main(out)
 
   local client_id = vim.lsp.start_client({
     name = "rasp",
-    cmd = { python, "-m", "raspstudio.cli", "serve" },
+    cmd = { python, "-P", "-m", "raspstudio", "serve" },
     root_dir = root,
     handlers = {
       ["textDocument/publishDiagnostics"] = function(err, result, ctx, config)

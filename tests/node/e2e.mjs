@@ -57,7 +57,7 @@ const CAPABILITIES = {
 
 // -- the server and what it sends ------------------------------------------------------------
 
-const server = spawn(PYTHON, ["-m", "raspstudio.cli", "serve"], {
+const server = spawn(PYTHON, ["-P", "-m", "raspstudio", "serve"], {
   cwd: ROOT,
   stdio: ["pipe", "pipe", "pipe"],
 });

@@ -1,0 +1,138 @@
+"""The `rasp` command line's grammar: every sub-command and option, and nothing that runs them.
+
+Kept apart from the commands so that `rasp --help` (and every command's start) imports only
+argparse and a few constants: the commands' modules load when they run.
+
+Exit codes: 0 no error diagnostics, 1 errors found, 2 usage error.
+"""
+
+import argparse
+
+from raspstudio.drafting.data import DraftSettings
+from raspstudio.engine import DEFAULT_TIMEOUT
+
+_SETTINGS = DraftSettings()
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given: one line on stderr, exit code 2."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (plus a pointer to --help), not the usage block."""
+
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rasp", description="Check, run and compile tracr RASP programs.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    config = _Parser(add_help=False)
+    group = config.add_argument_group("configuration (overrides file constants and pyproject)")
+    group.add_argument("--vocab", help='tokens separated by spaces, e.g. "a b c" or "0 1 2"')
+    group.add_argument("--max-seq-len", type=_positive_int, metavar="N")
+    group.add_argument("--causal", action="store_true", default=None)
+    group.add_argument("--mlp-exactness", type=_positive_int, metavar="K")
+    group.add_argument("--max-inputs", type=_positive_int, metavar="M")
+    group.add_argument(
+        "--backend",
+        choices=["numpy", "jax"],
+        help="compiled-model backend: numpy (default, fast) or jax (stock tracr, for comparison)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"limit per load or program check (default {DEFAULT_TIMEOUT:g})",
+    )
+
+    check = commands.add_parser(
+        "check", parents=[config], help="verify programs and print diagnostics"
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+
+    run = commands.add_parser("run", parents=[config], help="interpreter vs compiled output")
+    run.add_argument("file", metavar="FILE")
+    run.add_argument("--input", required=True, help='tokens separated by spaces, e.g. "a b c"')
+    run.add_argument("--program", metavar="NAME")
+
+    compile_ = commands.add_parser("compile", parents=[config], help="show the compiled layers")
+    compile_.add_argument("file", metavar="FILE")
+    compile_.add_argument("--program", metavar="NAME")
+    compile_.add_argument("--format", choices=["text", "json"], default="text")
+
+    export = commands.add_parser(
+        "export", parents=[config], help="write verified programs as testbeds (weights + map)"
+    )
+    export.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    export.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")
+
+    repl = commands.add_parser("repl", help="interactive: define RASP, see it run and compile")
+    repl.add_argument("file", nargs="?", metavar="FILE", help="a program file to start with")
+    repl.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+
+    _add_draft_commands(commands, _Parser)
+    commands.add_parser("serve", help="language server on stdin/stdout (for editors)")
+    return parser
+
+
+def _add_draft_commands(commands: argparse._SubParsersAction, parser_class: type) -> None:
+    llm = parser_class(add_help=False)
+    group = llm.add_argument_group(
+        "model (the API key is read from OPENAI_API_KEY, never from a flag)"
+    )
+    group.add_argument("--model", help="model name (default: $RASP_LLM_MODEL, else gpt-4o-mini)")
+    group.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    group.add_argument("--samples", type=int, default=_SETTINGS.samples, metavar="K")
+    group.add_argument("--rounds", type=int, default=_SETTINGS.rounds, metavar="R")
+    group.add_argument("--shots", type=int, default=_SETTINGS.shots, metavar="N")
+    group.add_argument(
+        "--llm-timeout", type=float, metavar="SECONDS", help="per request to the model"
+    )
+    group.add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS", help="per check of a draft"
+    )
+
+    one = commands.add_parser(
+        "draft", parents=[llm], help="write a verified program from a spec with an LLM"
+    )
+    one.add_argument("spec", metavar="SPEC", help="what the program computes, in words")
+    one.add_argument(
+        "--example",
+        action="append",
+        default=[],
+        metavar='"IN -> OUT"',
+        help='an input and its output, e.g. "1 2 3 -> 3 2 1" (repeatable)',
+    )
+    one.add_argument("--vocab", help="tokens separated by spaces (default: the model chooses)")
+    one.add_argument("--max-seq-len", type=int, metavar="N")
+    one.add_argument(
+        "--reference-first",
+        action="store_true",
+        help="ask for a plain-Python reference first and use it as the oracle",
+    )
+    one.add_argument("-o", "--output", metavar="FILE", help="write the draft here")
+    one.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    one.add_argument("--format", choices=["text", "json"], default="text")
+
+    many = commands.add_parser(
+        "draft-eval", parents=[llm], help="TracrBench-style evaluation of drafting on a task file"
+    )
+    many.add_argument("tasks", metavar="TASKS.jsonl")
+    many.add_argument("--limit", type=int, metavar="N", help="only the first N tasks")
+    many.add_argument("--only", metavar="NAMES", help="comma-separated task names")
+    many.add_argument("--format", choices=["text", "json"], default="text")

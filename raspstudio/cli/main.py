@@ -1,0 +1,47 @@
+"""`rasp`: parse the command line, then import and run only the command asked for.
+
+`rasp --help` imports argparse and the grammar (arguments.py); `rasp check` adds the engine
+client and the terminal text; drafting (and the `openai` client) loads only for `rasp draft`,
+the language server only for `rasp serve`, the REPL only for `rasp repl`.
+"""
+
+import signal
+import sys
+
+from raspstudio.cli.arguments import UsageError, build_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `rasp check | head` ends quietly
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        parser.print_help()  # a script or pipe gets help rather than a REPL waiting for input
+        return 0
+    if args.command in (None, "repl"):
+        from raspstudio.repl.app import main as repl_main
+
+        return repl_main(getattr(args, "file", None), getattr(args, "timeout", None))
+    if args.command == "serve":
+        from raspstudio.lsp.app import serve
+
+        serve()
+        return 0
+    if args.command in ("draft", "draft-eval"):
+        from raspstudio.cli.draft import COMMANDS
+    else:
+        from raspstudio.cli.files import COMMANDS
+    from raspstudio.engine import Engine, Worker
+
+    engine = Engine(Worker(timeout=args.timeout))
+    try:
+        return COMMANDS[args.command](args, engine)
+    except UsageError as e:
+        print(f"rasp: error: {e}", file=sys.stderr)
+        return 2
+    finally:
+        engine.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""What front ends call: check, run and compile files through the isolated worker.
+
+Nothing here executes user code; it sends requests to the worker and turns its failures
+(timeouts, crashes, exceptions escaping user code) into located diagnostics.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from raspstudio.engine.worker_client import Worker, WorkerError
+from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
+
+_WORKER_CODES = {
+    "timeout": "RASP106",
+    "cancelled": "RASP106",
+    "crashed": "RASP107",
+    "error": "RASP102",
+}
+_DOING = {"analyze": "evaluating", "verify": "compiling and verifying"}
+
+
+class Engine:
+    def __init__(self, worker: Worker | None = None, defaults: dict | None = None):
+        self.worker = worker or Worker()
+        # Configuration below the file's own (an editor's default vocab, say): config.py.
+        self.defaults = defaults or {}
+
+    def load(self, path: str, text: str | None = None, overrides: dict | None = None) -> dict:
+        """Load a file in the worker; a worker failure becomes a load diagnostic."""
+        try:
+            return self.worker.request(
+                "load", path=path, text=text, overrides=overrides, defaults=self.defaults
+            )
+        except WorkerError as e:
+            return {
+                "path": str(Path(path).resolve()),
+                "programs": [],
+                "diagnostics": [_worker_diagnostic(e, "loading the file", Span(1, 1, 1, 2))],
+                "configured": False,
+            }
+
+    def check_file(
+        self, path: str, text: str | None = None, overrides: dict | None = None
+    ) -> FileReport:
+        """Every diagnostic for a file: the last of `check_steps`."""
+        *_, report = self.check_steps(path, text, overrides)
+        return report
+
+    def check_steps(
+        self,
+        path: str,
+        text: str | None = None,
+        overrides: dict | None = None,
+        example: list | None = None,
+        views: bool = False,
+    ) -> Iterator[FileReport]:
+        """The file's report after each stage, so editors can show cheap results first.
+
+        Yields after loading, after the analysis of every program (validation, evaluation,
+        reference, warnings), then after each program's compilation and verification. Each
+        report holds everything found so far. With `views`, each program's ProgramView on the
+        running example `example` (else the file's) is refreshed along the way.
+        """
+        loaded = self.load(path, text, overrides)
+        report = FileReport(path=loaded["path"], diagnostics=list(loaded["diagnostics"]))
+        report.programs = [ProgramReport(name, line) for name, line in loaded["programs"]]
+        yield report
+        if not loaded["configured"]:
+            return
+        failed: set[str] = set()
+        for op in ("analyze", "verify"):
+            for i, (name, line) in enumerate(loaded["programs"]):
+                if name in failed:
+                    continue
+                try:  # each request gets the full timeout
+                    report.programs[i], diagnostics = self.worker.request(op, name=name)
+                    if views:
+                        report.views[name] = self.worker.request(
+                            "describe", name=name, example=example
+                        )
+                except WorkerError as e:
+                    doing = f"{_DOING[op]} `{name}`"
+                    diagnostics = [_worker_diagnostic(e, doing, Span(line, 1, line, 2), name)]
+                    failed.add(name)
+                    if not self.worker.alive:  # a fresh worker must load the file again
+                        self.load(path, text, overrides)
+                report.diagnostics.extend(diagnostics)
+                report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
+                yield report
+
+    def run(
+        self,
+        path: str,
+        tokens: list,
+        name: str | None = None,
+        overrides: dict | None = None,
+        text: str | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        return self._on_program("run", path, text, overrides, name=name, tokens=tokens)
+
+    def compile(
+        self,
+        path: str,
+        name: str | None = None,
+        overrides: dict | None = None,
+        text: str | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        return self._on_program("compile", path, text, overrides, name=name)
+
+    def evaluate(
+        self,
+        path: str,
+        text: str,
+        inputs: list[list],
+        name: str | None = None,
+        overrides: dict | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        """The interpreter's output on each input: [("ok", output) | ("error", why)]."""
+        return self._on_program("evaluate", path, text, overrides, name=name, inputs=inputs)
+
+    def describe(
+        self,
+        path: str,
+        text: str,
+        example: list,
+        name: str | None = None,
+        overrides: dict | None = None,
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        """The program's ProgramView: every operation's value on `example`."""
+        return self._on_program("describe", path, text, overrides, name=name, example=example)
+
+    def export(self, name: str) -> dict[str, Any]:
+        """The testbed (weights and ground-truth map) of a program `check_file` just verified."""
+        return self.worker.request("export", name=name)
+
+    def reference_outputs(self, path: str, text: str, inputs: list[list]) -> list[tuple[str, Any]]:
+        """What the file's `reference` gives on each input (the file needs no program)."""
+        self.load(path, text)
+        try:
+            return self.worker.request("reference_outputs", inputs=inputs)
+        except WorkerError as e:
+            return [("error", f"`reference` {e.message}")] * len(inputs)
+
+    def _on_program(
+        self, op: str, path: str, text: str | None, overrides: dict | None, **args: Any
+    ) -> tuple[Any, list[Diagnostic], str | None]:
+        """Load, then run `op`; returns (result or None, load diagnostics, error message)."""
+        loaded = self.load(path, text, overrides)
+        errors = [d for d in loaded["diagnostics"] if d.severity == "error"]
+        if errors:
+            return None, loaded["diagnostics"], None
+        try:
+            return self.worker.request(op, **args), loaded["diagnostics"], None
+        except WorkerError as e:
+            return None, loaded["diagnostics"], e.message
+
+    def close(self) -> None:
+        self.worker.close()
+
+
+def _worker_diagnostic(
+    e: WorkerError, doing: str, span: Span, program: str | None = None
+) -> Diagnostic:
+    code = _WORKER_CODES[e.kind]
+    if e.kind in ("timeout", "cancelled"):
+        message = f"{doing} {e.message}"
+    elif e.kind == "crashed":
+        message = f"the worker process died while {doing}: {e.message}"
+    else:
+        message = f"an exception escaped while {doing}: {e.message}"
+    return Diagnostic(code, message, e.span or span, program=program)

@@ -1,0 +1,124 @@
+"""A REPL session held in the worker (`raspstudio.worker.repl_session`), asked for by name.
+
+It remembers what the session is made of (the inputs that succeeded, the loaded file, the
+settings), so that when the worker has to be killed (a hang that ignored the interrupt, a
+crash) a fresh one is brought back to the same state by replaying them. How to wait for a
+reply is the front end's choice (`wait`): the terminal REPL waits so that Ctrl-C cancels.
+"""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from raspstudio.engine.worker_client import Worker, WorkerError
+from raspstudio.report import Diagnostic, FileReport, Outcome, ProgramReport
+
+Wait = Callable[[Callable[[], Any], Callable[[], None]], Any]  # (call, cancel) -> call's result
+
+
+@dataclass
+class SessionState:
+    settings: dict[str, Any] = field(default_factory=dict)  # vocab, max_seq_len
+    example: list | None = None
+    loaded: str | None = None  # the last loaded file
+    sources: list[str] = field(default_factory=list)  # inputs that ran without error
+
+
+def _call(call: Callable[[], Any], cancel: Callable[[], None]) -> Any:
+    return call()
+
+
+class ReplSession:
+    def __init__(self, worker: Worker | None = None, wait: Wait = _call):
+        self.worker = worker or Worker()
+        self.wait = wait
+        self.state = SessionState()
+        self.names: dict[str, list[str]] = {"scope": ["lib", "rasp"]}
+        self.replayed = 0  # inputs replayed into a fresh worker by the last request
+        self._starting: threading.Thread | None = None
+
+    def start_in_background(self) -> None:
+        """Start the worker (tracr's import takes a while) without holding up the prompt."""
+        self._starting = threading.Thread(target=self.restart, daemon=True)
+        self._starting.start()
+
+    def restart(self) -> None:
+        """A fresh session: nothing defined, no settings."""
+        self.state = SessionState()
+        self.names = self.worker.request("repl_start", settings={}, example=None)
+
+    # -- what the REPL asks ------------------------------------------------------------------------
+
+    def execute(self, source: str) -> Outcome:
+        """Run one input; kept for replay (and :save) when it ran without error."""
+        outcome = self._request("repl_execute", source=source)
+        if outcome.error is None:
+            self.state.sources.append(source)
+        self.names = self._request("repl_names")
+        return outcome
+
+    def configure(self, settings: dict[str, Any], example: list | None) -> dict[str, Any]:
+        """Set the vocabulary, max_seq_len and running example; returns them as resolved."""
+        resolved = self._request("repl_configure", settings=settings, example=example)
+        self.state.settings, self.state.example = settings, example
+        return resolved
+
+    def load(self, path: str) -> FileReport:
+        """Load a program file into the session: its definitions, settings and verdicts."""
+        report = self._request("repl_load", path=path)
+        self.state.loaded = path
+        self.names = self._request("repl_names")
+        return report
+
+    def settings(self) -> dict[str, Any]:
+        """The resolved vocab, max_seq_len and running example."""
+        return self._request("repl_settings")
+
+    def run(self, name: str, tokens: list) -> dict[str, Any]:
+        return self._request("repl_run", name=name, tokens=tokens)
+
+    def check(self, name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+        return self._request("repl_check", name=name)
+
+    def layers(self, name: str) -> dict[str, Any]:
+        return self._request("repl_layers", name=name)
+
+    def trace(self, name: str, tokens: list) -> str:
+        return self._request("repl_trace", name=name, tokens=tokens)
+
+    def plot(
+        self, name: str, tokens: list, path: str, timeout: float | None = None
+    ) -> tuple[int, int]:
+        """Draw the residual stream and attention to the PNG `path`; returns its size."""
+        return self._request("repl_plot", timeout, name=name, tokens=tokens, path=path)
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+
+    def close(self) -> None:
+        self.worker.close()
+
+    # -- the worker behind it ----------------------------------------------------------------------
+
+    def _request(self, op: str, timeout: float | None = None, **args: Any) -> Any:
+        """Send `op`; a worker that died is replaced and the session replayed into it."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        self.replayed = 0
+        try:
+            return self.wait(lambda: self.worker.request(op, timeout, **args), self.worker.cancel)
+        except WorkerError:
+            if not self.worker.alive:
+                self._replay()
+            raise
+
+    def _replay(self) -> None:
+        state = self.state
+        self.worker.request("repl_start", settings=state.settings, example=state.example)
+        if state.loaded:
+            self.worker.request("repl_load", path=state.loaded)
+        for source in state.sources:
+            self.worker.request("repl_execute", source=source)
+        self.replayed = len(state.sources)

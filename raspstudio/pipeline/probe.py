@@ -1,0 +1,74 @@
+"""One program, one input: what `rasp run`, the server's commands and the REPL ask of a program.
+
+Unlike check.py, which judges a program over its whole input space, these answer a user who
+points at a program: run it on this input (interpreter and compiled model side by side), or
+compile it and say why not.
+"""
+
+from typing import Any
+
+from tracr.rasp import rasp
+
+from raspstudio.config import Config
+from raspstudio.pipeline.check import outputs_agree
+from raspstudio.pipeline.interpret.per_input import evaluate_program
+from raspstudio.pipeline.rasp_to_model import Compiled, CompileFailure, compile_program
+from raspstudio.pipeline.run_model import run_compiled
+from raspstudio.pipeline.validate import static_problems
+
+
+class RequestError(Exception):
+    """A request that cannot be served as asked (unknown program, bad input); shown as is."""
+
+
+def compile_or_reason(sop: rasp.SOp, config: Config) -> tuple[Compiled | None, str | None]:
+    """The compiled program, or (None, the first reason it does not compile)."""
+    problems = static_problems(sop)
+    if problems:
+        return None, problems[0].message
+    try:
+        return compile_program(sop, config), None
+    except CompileFailure as e:
+        return None, e.message
+
+
+def checked_input(tokens: list, config: Config) -> list:
+    """`tokens`, if the program can be run on them."""
+    if unknown := set(tokens) - config.vocab:
+        shown = ", ".join(sorted(map(repr, unknown)))
+        raise RequestError(f"input tokens not in the vocabulary: {shown}")
+    if not 1 <= len(tokens) <= config.max_seq_len:
+        raise RequestError(f"input length must be 1..{config.max_seq_len}, got {len(tokens)}")
+    return tokens
+
+
+def interpret(sop: rasp.SOp, config: Config, tokens: list) -> tuple[Any, str | None]:
+    """The interpreter's output on one input, or (None, why an operation failed on it)."""
+    checked_input(tokens, config)
+    evaluation = evaluate_program(sop, [tokens], causal=config.causal)
+    failure = next(iter(evaluation.failures.values()), None)
+    return evaluation.outputs[0], failure.message if failure else None
+
+
+def run_on_input(name: str, sop: rasp.SOp, config: Config, tokens: list) -> dict[str, Any]:
+    """Interpreter and compiled-model outputs for one input, and whether they agree."""
+    interpreted, failure = interpret(sop, config, tokens)
+    compiled, compile_error = compile_or_reason(sop, config)
+    outputs = run_compiled(compiled.model, [tokens]).outputs[0] if compiled else None
+    return {
+        "program": name,
+        "input": tokens,
+        "interpreter": interpreted,
+        "interpreter_error": failure,
+        "compiled": outputs,
+        "compile_error": compile_error,
+        "agree": interpreted is not None
+        and outputs is not None
+        and outputs_agree(interpreted, outputs, rasp.is_numerical(sop)),
+    }
+
+
+def layers(name: str, sop: rasp.SOp, config: Config) -> dict[str, Any]:
+    """The layer table of one program, or why it does not compile."""
+    compiled, error = compile_or_reason(sop, config)
+    return {"program": name, "model": compiled.summary if compiled else None, "error": error}

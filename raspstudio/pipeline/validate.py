@@ -1,0 +1,133 @@
+"""Static checks: constructs tracr cannot compile, found before compiling (RASP3xx).
+
+tracr's own `static_validate` deduplicates expressions by *name*, so it skips every unnamed
+operation after the first of its kind; here each expression is visited once by identity and
+judged by tracr's per-expression rule, plus the constructs tracr rejects only deep inside the
+compiler (`rasp.length`, `Full`, `&`/`|` of Selects over different keys or queries).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tracr.compiler import validating
+from tracr.rasp import rasp
+
+from raspstudio.pipeline.spans import absorbed_spans, display_name, span_of
+
+
+@dataclass
+class Problem:
+    code: str
+    expr: rasp.RASPExpr
+    message: str
+    related: list[tuple[rasp.RASPExpr, str]]
+
+
+def walk(program: rasp.RASPExpr) -> Iterator[rasp.RASPExpr]:
+    """Every expression reachable from `program`, children before parents, each once."""
+    seen: set[int] = set()
+    stack: list[tuple[rasp.RASPExpr, bool]] = [(program, False)]
+    while stack:
+        expr, expanded = stack.pop()
+        if expanded:
+            yield expr
+            continue
+        if id(expr) in seen:
+            continue
+        seen.add(id(expr))
+        stack.append((expr, True))
+        stack.extend((child, False) for child in reversed(expr.children))
+
+
+_COMPOSITES = (rasp.SelectorAnd, rasp.SelectorOr, rasp.SelectorNot)
+_CONSTANTS = (rasp.Full, rasp.ConstantSOp, rasp.ConstantSelector)
+
+
+def static_problems(program: rasp.SOp) -> list[Problem]:
+    problems = []
+    exprs = list(walk(program))
+    for expr in exprs:
+        if isinstance(expr, _CONSTANTS):
+            problems.append(
+                Problem(
+                    "RASP305",
+                    expr,
+                    f"{type(expr).__name__} evaluates but tracr cannot compile it; derive the "
+                    "value from tokens or indices with a Map instead "
+                    "(e.g. rasp.Map(lambda x: c, rasp.indices))",
+                    [],
+                )
+            )
+        elif isinstance(expr, _COMPOSITES):
+            problems.append(_composite_problem(expr))
+        elif (unsupported := validating._static_validate_expr(expr)) is not None:
+            problems.append(Problem("RASP301", expr, _encoding_reason(expr, unsupported), []))
+        for child in expr.children:
+            if isinstance(child, rasp.LengthType):
+                problems.append(
+                    Problem(
+                        "RASP304",
+                        expr,
+                        "uses rasp.length, which evaluates but does not compile; use "
+                        "`lib.make_length()` (from tracr.compiler import lib), which computes "
+                        "the length with an attention layer",
+                        [],
+                    )
+                )
+    if not any(isinstance(e, rasp.TokensType) for e in exprs):
+        problems.append(
+            Problem(
+                "RASP308",
+                program,
+                "the program never reads rasp.tokens; tracr can only compile programs that "
+                "depend on the input tokens",
+                [],
+            )
+        )
+    return problems
+
+
+def _encoding_reason(expr: rasp.RASPExpr, unsupported: validating.TracrUnsupportedExpr) -> str:
+    """tracr's reason, except where its wording is wrong (it swaps an Aggregate's encodings)."""
+    if isinstance(expr, rasp.Aggregate):
+        outer, inner = rasp.get_encoding(expr).value, rasp.get_encoding(expr.sop).value
+        if outer != inner:
+            wrap = f"rasp.{outer}(...)"
+            return (
+                f"the Aggregate is {outer} but the SOp it aggregates, "
+                f"`{display_name(expr.sop)}`, is {inner}; tracr needs both the same: wrap "
+                f"`{display_name(expr.sop)}` (or the Map that makes it) in {wrap}"
+            )
+    return unsupported.reason.strip()
+
+
+def _composite_problem(expr: rasp.Selector) -> Problem:
+    parts = [c for c in expr.children if isinstance(c, rasp.Selector)]
+    kind = {rasp.SelectorAnd: "&", rasp.SelectorOr: "|", rasp.SelectorNot: "~"}[type(expr)]
+    return Problem(
+        "RASP306",
+        expr,
+        f"tracr cannot compile a combined selector (`{kind}`) unless both Selects use the same "
+        "keys and the same queries; write a single rasp.Select whose predicate combines both "
+        "conditions over one key SOp and one query SOp (build them with SequenceMap if needed)",
+        [(p, f"`{display_name(p)}` is combined here") for p in parts],
+    )
+
+
+def unused_operations(namespace: dict, programs: list[rasp.SOp]) -> list[Problem]:
+    """Module-level expressions of the user's file that no program uses (RASP607).
+
+    Compared by source span, not identity: `.named()` and `numerical()` return copies, so the
+    original of `x = rasp.Map(...).named("x")`'s inner call is not the object a program holds.
+    """
+    reachable = [e for program in programs for e in walk(program)]
+    used = {span_of(e) for e in reachable} | {s for e in reachable for s in absorbed_spans(e)}
+    found, seen = [], set()
+    for name, value in namespace.items():
+        span = span_of(value) if isinstance(value, rasp.RASPExpr) else None
+        if span is None or span in used or span in seen or name.startswith("_"):
+            continue
+        seen.add(span)
+        message = f"`{name}` is not used by any program; remove it or use it"
+        found.append(Problem("RASP607", value, message, []))
+    return found

@@ -1,0 +1,151 @@
+"""What the worker process does for each request. Runs user code: never import this in a front end.
+
+The worker keeps the last loaded file, so a front end loads once and then checks, runs or
+compiles its programs one request at a time (each request has its own timeout).
+"""
+
+from pathlib import Path
+from typing import Any
+
+from tracr.rasp import rasp
+
+from raspstudio.config import Config
+from raspstudio.pipeline.check import ProgramCheck, analyze_program, compile_and_verify
+from raspstudio.pipeline.load import LoadedFile, Program, load_file
+from raspstudio.pipeline.probe import RequestError, interpret, layers, run_on_input
+from raspstudio.report import Diagnostic, ProgramReport, ProgramView
+from raspstudio.worker import repl_session
+from raspstudio.worker.testbed import testbed
+from raspstudio.worker.views import describe_program
+
+__all__ = ["HANDLERS", "RequestError", "current_path"]  # what __main__.py uses
+
+_state: dict[str, LoadedFile] = {}
+_checks: dict[str, ProgramCheck] = {}  # analysed (then verified) programs of the loaded file
+
+
+def current_path(op: str) -> str:
+    """Where request `op`'s user code lives: frames there locate its errors and interrupts."""
+    if op in repl_session.HANDLERS:
+        return repl_session.REPL_FILE
+    loaded = _state.get("file")
+    return loaded.path if loaded else ""
+
+
+def load(
+    path: str, text: str | None = None, overrides: dict | None = None, defaults: dict | None = None
+) -> dict:
+    _checks.clear()
+    _state["file"] = LoadedFile(path=str(Path(path).resolve()))  # so interrupts can be located
+    loaded = load_file(path, text, overrides, defaults)
+    _state["file"] = loaded
+    return {
+        "path": loaded.path,
+        "programs": [(p.name, p.span.line) for p in loaded.programs],
+        "diagnostics": loaded.diagnostics,
+        "configured": loaded.config is not None,
+    }
+
+
+def _program(name: str | None) -> tuple[LoadedFile, Program]:
+    loaded = _state.get("file")
+    if loaded is None:
+        raise RequestError("no file loaded")
+    if loaded.config is None:
+        raise RequestError("the file is not configured (see its diagnostics)")
+    names = [p.name for p in loaded.programs]
+    if name is None:
+        if not loaded.programs:
+            raise RequestError("the file defines no program")
+        return loaded, loaded.programs[0]
+    for p in loaded.programs:
+        if p.name == name:
+            return loaded, p
+    raise RequestError(f"no program named {name!r}; the file defines: {', '.join(names) or 'none'}")
+
+
+def analyze(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+    """Validate and evaluate one program; keeps the result for `verify`."""
+    loaded, program = _program(name)
+    _checks[name] = analyze_program(program, loaded.config, loaded.reference)
+    return _checks[name].report, _checks[name].diagnostics
+
+
+def verify(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+    """Compile the analysed program and compare; returns only the new diagnostics."""
+    if name not in _checks:
+        raise RequestError(f"program {name!r} has not been analysed")
+    result = _checks[name]
+    return result.report, compile_and_verify(result)
+
+
+def describe(name: str, example: list | None = None) -> ProgramView:
+    """Values on the running example and, once verified, value sets and layer placements."""
+    loaded, program = _program(name)
+    check = _checks.get(name)
+    compiled = check.compiled if check else None
+    return describe_program(name, program.sop, loaded.config, example, compiled)
+
+
+def export(name: str) -> dict[str, Any]:
+    """The testbed of a program this worker has just checked and verified (testbed.py)."""
+    loaded, program = _program(name)
+    check = _checks.get(name)
+    if check is None or check.compiled is None:
+        raise RequestError(f"program {name!r} has not been compiled and verified")
+    spec = ((loaded.namespace or {}).get("__doc__") or "").strip().split("\n")[0]
+    return testbed(program, loaded.config, check.compiled, spec)
+
+
+def run(name: str | None, tokens: list) -> dict[str, Any]:
+    """Interpreter and compiled-model outputs for one input, and whether they agree."""
+    loaded, program = _program(name)
+    return run_on_input(program.name, program.sop, loaded.config, tokens)
+
+
+def evaluate(name: str | None, inputs: list[list]) -> list[tuple[str, Any]]:
+    """The interpreter's output on each input: ("ok", output) or ("error", why not)."""
+    loaded, program = _program(name)
+    return [_outcome(program.sop, loaded.config, xs) for xs in inputs]
+
+
+def reference_outputs(inputs: list[list]) -> list[tuple[str, Any]]:
+    """The loaded file's `reference` on each input: ("ok", output) or ("error", why not)."""
+    loaded = _state.get("file")
+    if loaded is None or loaded.reference is None:
+        raise RequestError("the loaded file defines no `reference` function")
+    results = []
+    for xs in inputs:
+        try:
+            results.append(("ok", list(loaded.reference(list(xs)))))
+        except Exception as e:  # noqa: BLE001 - any failure of user code is reported
+            results.append(("error", f"reference({xs}) raised {type(e).__name__}: {e}"))
+    return results
+
+
+def _outcome(sop: rasp.SOp, config: Config, xs: list) -> tuple[str, Any]:
+    try:
+        output, failure = interpret(sop, config, xs)
+    except RequestError as e:
+        return "error", str(e)
+    return ("error", failure) if failure else ("ok", output)
+
+
+def compile(name: str | None) -> dict[str, Any]:
+    """The layer table of one program, or why it does not compile."""
+    loaded, program = _program(name)
+    return layers(program.name, program.sop, loaded.config)
+
+
+HANDLERS = {
+    **repl_session.HANDLERS,
+    "load": load,
+    "analyze": analyze,
+    "verify": verify,
+    "describe": describe,
+    "run": run,
+    "compile": compile,
+    "export": export,
+    "evaluate": evaluate,
+    "reference_outputs": reference_outputs,
+}

@@ -1,0 +1,262 @@
+"""A REPL session, kept in the worker: definitions typed one at a time, each echoed on an example.
+
+The REPL front end (repl/) sends every input here, so user code runs only in the worker. An
+input is compiled under the file name REPL_FILE: spans, tracebacks and interrupts then point at
+lines of the input. Each definition that yields a RASP expression comes back as an Echo, its
+values on the running example already turned into text (user values need not be picklable).
+"""
+
+import ast
+import contextlib
+import io
+import linecache
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracr.compiler import lib
+from tracr.rasp import rasp
+
+from raspstudio.config import Config, resolve_config
+from raspstudio.pipeline.check import check_program
+from raspstudio.pipeline.interpret.per_input import evaluate_each
+from raspstudio.pipeline.load import Interrupted, Program, load_file
+from raspstudio.pipeline.probe import (
+    RequestError,
+    checked_input,
+    compile_or_reason,
+    layers,
+    run_on_input,
+)
+from raspstudio.pipeline.residual_trace import format_trace, trace_residual
+from raspstudio.pipeline.spans import display_name, recording_spans, span_of, traceback_span
+from raspstudio.report import Diagnostic, Echo, FileReport, Outcome, ProgramReport, Span
+from raspstudio.tokens import format_value, sorted_vocab
+from raspstudio.worker.views import running_example
+
+REPL_FILE = "<repl>"
+
+
+@dataclass
+class Session:
+    namespace: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # vocab, max_seq_len from the REPL
+    example: list | None = None
+    file_config: dict[str, Any] = field(default_factory=dict)  # from the last :load
+
+    @property
+    def config(self) -> Config:
+        return resolve_config({}, {}, self.settings, defaults=self.file_config)
+
+
+_session = Session()
+
+
+def start(settings: dict | None = None, example: list | None = None) -> dict[str, list[str]]:
+    """A fresh session: `rasp` and `lib` in scope, nothing defined."""
+    _session.namespace = {"rasp": rasp, "lib": lib, "__name__": "__rasp_repl__"}
+    _session.file_config = {}
+    configure(settings or {}, example)
+    return names()
+
+
+def configure(settings: dict, example: list | None) -> dict[str, Any]:
+    """The REPL's vocab, max_seq_len and running example; checked before they are kept."""
+    config = resolve_config({}, {}, settings, defaults=_session.file_config)
+    if example is not None and config.vocab is not None:
+        checked_input(example, config)
+    _session.settings, _session.example = settings, example
+    return describe_config()
+
+
+def describe_config() -> dict[str, Any]:
+    config = _session.config
+    example = _example(config) if config.vocab else None
+    return {
+        "vocab": sorted_vocab(config.vocab) if config.vocab else None,
+        "max_seq_len": config.max_seq_len,
+        "example": example,
+    }
+
+
+def _example(config: Config) -> list:
+    return running_example(config, _session.example)[0]
+
+
+def names() -> dict[str, list[str]]:
+    """What the REPL completes: names in scope, and the members of `rasp`, `lib`, Comparison."""
+    return {
+        "scope": sorted(n for n in _session.namespace if not n.startswith("_")),
+        "rasp": sorted(n for n in vars(rasp) if not n.startswith("_")),
+        "lib": sorted(n for n, v in vars(lib).items() if callable(v) and not n.startswith("_")),
+        "Comparison": [c.name for c in rasp.Comparison],
+    }
+
+
+def execute(source: str) -> Outcome:
+    """Run one input; echo every RASP expression it assigned (or its bare expression)."""
+    linecache.cache[REPL_FILE] = (len(source), None, source.splitlines(keepends=True), REPL_FILE)
+    try:
+        tree = ast.parse(source, REPL_FILE, "exec")
+    except SyntaxError as e:
+        return Outcome(error=f"line {e.lineno}: SyntaxError: {e.msg}")
+    targets = _echoed_names(tree)
+    printed = io.StringIO()
+    with recording_spans(REPL_FILE), contextlib.redirect_stdout(printed):
+        try:
+            exec(compile(tree, REPL_FILE, "exec"), _session.namespace)
+        except Interrupted:
+            raise
+        except BaseException as e:  # noqa: BLE001 - user code may raise anything
+            return Outcome(printed=printed.getvalue(), error=_located(e))
+    outcome = Outcome(printed=printed.getvalue())
+    for name, shown in targets:
+        value = _session.namespace.get(name)
+        if isinstance(value, rasp.RASPExpr):
+            outcome.echoes.append(echo(shown, value))
+        elif name == "_" and value is not None:
+            outcome.value = repr(value)
+    return outcome
+
+
+def _echoed_names(tree: ast.Module) -> list[tuple[str, str]]:
+    """(name bound, name shown) for what the input binds at top level.
+
+    A final bare expression is bound to `_` and shown as itself when it is a plain name.
+    """
+    found: dict[str, str] = {}
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = tree.body[-1]
+        tree.body[-1] = ast.copy_location(
+            ast.Assign(targets=[ast.Name("_", ast.Store())], value=last.value), last
+        )
+        ast.fix_missing_locations(tree)
+        found["_"] = last.value.id if isinstance(last.value, ast.Name) else "_"
+    for statement in tree.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else []
+        if isinstance(statement, ast.AnnAssign | ast.AugAssign):
+            targets = [statement.target]
+        for target in targets:
+            for node in ast.walk(target):
+                if isinstance(node, ast.Name):
+                    found.setdefault(node.id, node.id)
+    return list(found.items())
+
+
+def _located(e: BaseException) -> str:
+    span = traceback_span(e.__traceback__, REPL_FILE)
+    where = f"line {span.line}: " if span else ""
+    if isinstance(e, SystemExit):
+        return f"{where}the input called sys.exit({e.code!r})"
+    return where + "".join(traceback.format_exception_only(type(e), e)).strip()
+
+
+def echo(name: str, expr: rasp.RASPExpr) -> Echo:
+    """An expression's value on the running example, as the REPL prints it."""
+    config = _session.config
+    is_selector = isinstance(expr, rasp.Selector)
+    found = Echo(
+        name=name,
+        kind=expr.label if expr.label in ("tokens", "indices", "length") else type(expr).__name__,
+        encoding=None if is_selector else rasp.get_encoding(expr).value,
+        example=[],
+    )
+    if config.vocab is None:
+        found.error = "no vocabulary yet: set one with :vocab a b c, or :load a program file"
+        return found
+    found.example = _example(config)
+    evaluation = evaluate_each(expr, [found.example], causal=config.causal)
+    failure = next(iter(evaluation.failures.values()), None)
+    if failure is not None:
+        who = name if failure.expr is expr else display_name(failure.expr)
+        found.error = f"`{who}` fails on {found.example}: {failure.message}"
+    elif is_selector:
+        found.matrix = evaluation.outputs[0]
+    else:
+        found.values = [format_value(v) for v in evaluation.outputs[0]]
+    return found
+
+
+# -- commands on a named program --------------------------------------------------------------
+
+
+def _program(name: str) -> Program:
+    value = _session.namespace.get(name)
+    if callable(value) and name.startswith("make_"):
+        with recording_spans(REPL_FILE):
+            value = value()
+    if not isinstance(value, rasp.SOp):
+        sops = [n for n, v in _session.namespace.items() if isinstance(v, rasp.SOp)]
+        raise RequestError(
+            f"no SOp named {name!r}; defined: {', '.join(sorted(sops)) or 'none yet'}"
+        )
+    if _session.config.vocab is None:
+        raise RequestError("no vocabulary yet: set one with :vocab a b c")
+    return Program(name, value, span_of(value) or Span(1, 1, 1, 2))
+
+
+def run(name: str, tokens: list) -> dict[str, Any]:
+    return run_on_input(name, _program(name).sop, _session.config, tokens)
+
+
+def check(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
+    program = _program(name)
+    result = check_program(program, _session.config)
+    return result.report, result.diagnostics
+
+
+def layer_table(name: str) -> dict[str, Any]:
+    return layers(name, _program(name).sop, _session.config)
+
+
+def _compiled(name: str, tokens: list) -> Any:
+    program = _program(name)
+    checked_input(tokens, _session.config)
+    compiled, reason = compile_or_reason(program.sop, _session.config)
+    if compiled is None:
+        raise RequestError(f"`{name}` does not compile: {reason}")
+    return compiled
+
+
+def trace(name: str, tokens: list) -> str:
+    """The residual stream after each layer on one input, as text."""
+    return format_trace(trace_residual(_compiled(name, tokens), tokens))
+
+
+def plot(name: str, tokens: list, path: str) -> tuple[int, int]:
+    from raspstudio.worker.plot import plot_layers  # matplotlib: only for those who plot
+
+    return plot_layers(_compiled(name, tokens), tokens, path, name)
+
+
+def load(path: str) -> FileReport:
+    """A program file's definitions into the session, and its programs' verdicts."""
+    loaded = load_file(path)
+    report = FileReport(path=loaded.path, diagnostics=list(loaded.diagnostics))
+    if loaded.config is None:
+        return report
+    _session.namespace.update({k: v for k, v in loaded.namespace.items() if not k.startswith("__")})
+    config = loaded.config
+    _session.file_config = {"vocab": config.vocab, "max_seq_len": config.max_seq_len}
+    if config.examples and _session.example is None:
+        _session.example = config.examples[0]
+    for program in loaded.programs:
+        result = check_program(program, config, loaded.reference)
+        report.programs.append(result.report)
+        report.diagnostics += result.diagnostics
+    return report
+
+
+HANDLERS = {
+    "repl_start": start,
+    "repl_configure": configure,
+    "repl_settings": describe_config,
+    "repl_names": names,
+    "repl_execute": execute,
+    "repl_run": run,
+    "repl_check": check,
+    "repl_layers": layer_table,
+    "repl_trace": trace,
+    "repl_plot": plot,
+    "repl_load": load,
+}

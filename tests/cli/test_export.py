@@ -1,0 +1,91 @@
+"""`rasp export`: verified programs as testbeds whose weights and ground-truth map are right."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from raspstudio.pipeline.inputs import input_space
+from raspstudio.pipeline.interpret.per_input import evaluate_program
+from raspstudio.pipeline.load import load_file
+from raspstudio.pipeline.rasp_to_model import compile_program
+from tests.conftest import FIXTURES, run_rasp
+
+ROOT = Path(__file__).parents[2]
+REVERSE = ROOT / "programs/positional/reverse.py"
+FRACTION = ROOT / "programs/maps/fraction_of_a.py"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("testbeds")
+    result = run_rasp("export", str(REVERSE), str(FRACTION), "-o", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == f"Exported 2 programs to {out}; 0 skipped."
+    return out
+
+
+def _doc_example() -> dict:
+    """The loader of docs/export.md, run as written (its last lines need an export: dropped)."""
+    text = (ROOT / "docs/export.md").read_text()
+    code = re.search(r"<!-- export-example -->\n```python\n(.*?)```", text, re.S).group(1)
+    namespace: dict = {}
+    exec(code.split("\nmodel, weights = load(")[0], namespace)
+    return namespace
+
+
+def test_each_testbed_has_weights_map_and_source(exported: Path):
+    folder = exported / "reverse"
+    assert sorted(p.name for p in folder.iterdir()) == ["model.json", "program.py", "weights.npz"]
+    assert (folder / "program.py").read_text() == REVERSE.read_text()
+    model = json.loads((folder / "model.json").read_text())
+    assert model["spec"] == "Reverse the sequence."
+    assert model["config"]["d_model"] == len(model["residual"]) == 31
+
+
+def test_weights_are_the_compiled_models(exported: Path):
+    loaded = load_file(str(REVERSE))
+    compiled = compile_program(loaded.programs[0].sop, loaded.config)
+    weights = np.load(exported / "reverse" / "weights.npz")
+    for module, params in compiled.model.params.items():
+        for name, value in params.items():
+            assert np.array_equal(weights[f"{module}/{name}"], value)
+
+
+def test_ground_truth_map_names_every_block_and_dimension(exported: Path):
+    model = json.loads((exported / "reverse" / "model.json").read_text())
+    blocks = {(b["layer"], b["sublayer"], b["head"]): b["operations"] for b in model["blocks"]}
+    assert [(o["name"], o["kind"], o["line"]) for o in blocks[2, "attn", 0]] == [
+        ("reverse", "Aggregate", 13)
+    ]
+    assert [o["name"] for o in blocks[1, "mlp", None]] == ["opposite"]
+    opposite = [d for d in model["residual"] if d["variable"] == "opposite"]
+    assert [d["value"] for d in opposite] == list(range(-5, 5))
+    assert all(d["role"] == "value" for d in opposite)
+    tokens = {d["value"] for d in model["residual"] if d["variable"] == "tokens"}
+    assert {"a", "b", "c"} <= tokens
+
+
+@pytest.mark.parametrize("name, path", [("reverse", REVERSE), ("fraction_of_a", FRACTION)])
+def test_the_documented_numpy_loader_runs_the_testbed_correctly(exported, name, path):
+    """docs/export.md's code, on every input, against the RASP interpreter."""
+    doc = _doc_example()
+    model, weights = doc["load"](str(exported / name))
+    loaded = load_file(str(path))
+    inputs, _ = input_space(loaded.config.vocab, loaded.config.max_seq_len)
+    expected = evaluate_program(loaded.programs[0].sop, inputs).outputs
+    for xs, want in zip(inputs, expected, strict=True):
+        got = doc["run"](model, weights, xs)
+        assert np.allclose(got, want, atol=1e-3) if name == "fraction_of_a" else got == want
+
+
+def test_programs_that_do_not_verify_are_skipped(tmp_path: Path):
+    result = run_rasp(
+        "export", str(FIXTURES / "negative_numerical_map.py"), str(REVERSE), "-o", str(tmp_path)
+    )
+    assert result.returncode == 1
+    assert "`program` skipped: not verified" in result.stdout
+    assert "RASP501" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reverse"]

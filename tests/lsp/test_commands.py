@@ -1,0 +1,131 @@
+"""Commands over LSP: show layers, run on an input, set the running example, restart, cancel."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as lsp
+from pygls import uris
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient
+
+from tests.lsp_support import FIXTURES, ROOT, client_fixture, open_document, settled, wait_until
+
+client = client_fixture()
+REVERSE = ROOT / "programs/positional/reverse.py"
+
+
+async def _run(client: LanguageClient, command: str, *arguments: object) -> object:
+    return await client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(command=command, arguments=list(arguments))
+    )
+
+
+async def test_show_layers_returns_the_layer_table(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    result = await _run(client, "rasp.server.showLayers", uri, "program")
+    assert result["program"] == "program"
+    markdown = result["markdown"]
+    assert markdown.startswith("# `program`: 3 layers · 2 heads · 2 MLPs · d_model 31")
+    assert "| 2 | attn h0 | reverse | 13 | 3 |" in markdown
+    assert "`tokens:a`" in markdown  # the residual stream's labels
+    window = client.capabilities.window
+    if window.show_document and window.show_document.support:  # opened beside the editor
+        (shown,) = client.shown_documents
+        assert shown.uri == result["uri"]
+        assert Path(uris.to_fs_path(shown.uri)).read_text() == markdown
+    else:
+        assert result["uri"] is None
+
+
+async def test_show_layers_can_leave_opening_the_report_to_the_client(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    result = await _run(client, "rasp.server.showLayers", uri, None, False)
+    assert result["markdown"].startswith("# `program`: 3 layers")
+    assert result["uri"] is None and client.shown_documents == []
+
+
+async def test_run_on_input_compares_interpreter_and_model(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    result = await _run(client, "rasp.server.runOnInput", uri, "a b c c")
+    assert result["interpreter"] == ["c", "c", "b", "a"]
+    assert result["compiled"] == ["c", "c", "b", "a"]
+    assert result["agree"] is True
+
+
+async def test_run_on_input_uses_the_unsaved_text(client: LanguageClient, tmp_path: Path):
+    text = REVERSE.read_text().replace('VOCAB = {"a", "b", "c"}', 'VOCAB = {"a", "b", "c", "z"}')
+    uri = await open_document(client, tmp_path / "edited.py", text)
+    result = await _run(client, "rasp.server.runOnInput", uri, ["z", "a"])
+    assert result["interpreter"] == ["a", "z"]
+
+
+async def test_bad_arguments_give_a_clear_error(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    with pytest.raises(JsonRpcException, match="not in the vocabulary"):
+        await _run(client, "rasp.server.runOnInput", uri, "a q")
+    with pytest.raises(JsonRpcException, match="argument 1"):
+        await _run(client, "rasp.server.showLayers", 42)
+    assert any("argument 1" in m.message for m in client.messages)
+
+
+async def test_set_example_changes_what_hover_shows(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    before = len(client.progress_reports)
+    await _run(client, "rasp.server.setExample", uri, "c a")
+    await settled(client, before)
+    hover = await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=lsp.Position(line=12, character=12),
+        )
+    )
+    assert "on `c a` (set with rasp.setExample): `['a', 'c']`" in hover.contents.value
+
+
+async def test_restart_worker_and_go_on(client: LanguageClient):
+    uri = await open_document(client, FIXTURES / "negative_numerical_map.py")
+    before = len(client.progress_reports)
+    assert await _run(client, "rasp.server.restartWorker") == {"restarted": True}
+    await settled(client, before)
+    assert "RASP501" in [d.code for d in client.diagnostics[uri]]
+
+
+SPINNING = """
+from pathlib import Path
+from tracr.rasp import rasp
+
+VOCAB = {"a", "b"}
+MAX_SEQ_LEN = 3
+
+
+def spin(x):
+    Path(__file__).with_suffix(".spinning").touch()
+    while True:
+        pass
+
+
+program = rasp.Map(spin, rasp.tokens).named("spin")
+"""
+
+
+async def test_cancelling_a_command_stops_the_users_code(client: LanguageClient, tmp_path: Path):
+    # A worker timeout far beyond the guards below: only the cancel can free the worker.
+    client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"rasp": {"timeout": 3600}})
+    )
+    reverse = await open_document(client, REVERSE)
+    program = tmp_path / "spin.py"
+    program.write_text(SPINNING)
+    params = lsp.ExecuteCommandParams(
+        command="rasp.server.runOnInput", arguments=[program.as_uri(), "a"]
+    )
+    request = client.protocol.send_request(lsp.WORKSPACE_EXECUTE_COMMAND, params, msg_id="spin")
+    await wait_until(program.with_suffix(".spinning").exists, "the Map looping in the worker")
+    client.protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id="spin"))
+    with pytest.raises(JsonRpcException, match="canceled"):
+        await asyncio.wait_for(asyncio.wrap_future(request), 60)
+    # The worker was interrupted, not left looping until its timeout: the next request that
+    # needs it is served.
+    result = await asyncio.wait_for(_run(client, "rasp.server.runOnInput", reverse, "a b"), 60)
+    assert result["agree"] is True

@@ -1,0 +1,129 @@
+"""`rasp check --format json` on the fixture programs: verdicts, codes and locations.
+
+Covers the silent miscompilations tracr's validator misses and the constructs
+that must be reported on the right line.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, check_json
+
+# file -> (code, severity, line) diagnostics that must be present
+EXPECTED = {
+    "negative_numerical_map.py": [("RASP501", "error", 9), ("RASP602", "warning", 9)],
+    "averaging_aggregate.py": [("RASP302", "error", 9)],
+    "low_exactness_length.py": [("RASP501", "error", 9), ("RASP603", "warning", 9)],
+    "none_output.py": [("RASP601", "warning", 9)],
+    "value_set_division.py": [("RASP202", "error", 11)],
+    "length_primitive.py": [("RASP304", "error", 8)],
+    "composite_selector.py": [("RASP306", "error", 10)],
+    "sop_in_lambda.py": [("RASP307", "error", 10)],
+    "no_tokens.py": [("RASP308", "error", 8)],
+    "syntax_error.py": [("RASP101", "error", 6)],
+    "huge_mlp.py": [("RASP604", "warning", 9)],
+    "map_of_fraction.py": [("RASP501", "error", 12), ("RASP603", "warning", 12)],
+    "causal_count.py": [("RASP606", "warning", 10)],
+    "unused_operation.py": [("RASP607", "warning", 8)],
+}
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    files = [*sorted(FIXTURES.glob("*.py")), FIXTURES / "broken" / "syntax_error.py"]
+    return check_json(*files)
+
+
+def _file(report: dict, name: str) -> dict:
+    return next(f for f in report["files"] if Path(f["path"]).name == name)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_expected_diagnostics_are_reported_on_their_line(report, name):
+    found = {(d["code"], d["severity"], d["line"]) for d in _file(report, name)["diagnostics"]}
+    for expected in EXPECTED[name]:
+        assert expected in found, f"{name}: {expected} not in {sorted(found)}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_no_unexpected_errors(report, name):
+    expected_errors = {c for c, severity, _ in EXPECTED[name] if severity == "error"}
+    errors = {d["code"] for d in _file(report, name)["diagnostics"] if d["severity"] == "error"}
+    assert errors == expected_errors
+
+
+def test_sample_program_compiles_and_is_verified_exhaustively(report):
+    sample = _file(report, "sample.py")
+    assert sample["diagnostics"] == []
+    (program,) = sample["programs"]
+    assert program["compiled"] is True
+    assert program["verified_inputs"] == 3 + 9 + 27 + 81 + 243  # every sequence, lengths 1..5
+    assert program["layers"] >= 2 and program["residual_dim"] > 0 and program["params"] > 0
+
+
+def test_causal_program_is_checked_with_causal_semantics(report):
+    causal = _file(report, "causal_count.py")  # its reference counts over prefixes only
+    assert [d["code"] for d in causal["diagnostics"]] == ["RASP606"]  # and says so
+    assert causal["programs"][0]["verified_inputs"] == 2 + 4 + 8 + 16 + 32
+
+
+def test_none_output_is_only_a_warning_and_the_rest_is_verified(report):
+    (program,) = _file(report, "none_output.py")["programs"]
+    assert program["compiled"] and program["verified_inputs"] == 2 + 4 + 8 + 16
+
+
+def test_miscompilation_message_carries_the_smallest_counterexample(report):
+    (d,) = [
+        x
+        for x in _file(report, "negative_numerical_map.py")["diagnostics"]
+        if x["code"] == "RASP501"
+    ]
+    assert (
+        "input [1]" in d["message"]
+        and "expected [-1]" in d["message"]
+        and "got [0]" in d["message"]
+    )
+
+
+def test_map_of_a_fraction_is_explained_as_a_value_set_gap(report):
+    diagnostics = _file(report, "map_of_fraction.py")["diagnostics"]
+    (hint,) = [d["message"] for d in diagnostics if d["code"] == "RASP603"]
+    assert "[0.6667]" in hint and "No MLP_EXACTNESS fixes this" in hint
+
+
+def test_value_set_failure_names_the_element(report):
+    (d,) = _file(report, "value_set_division.py")["diagnostics"]
+    assert "ZeroDivisionError" in d["message"] and "value-set element 0" in d["message"]
+    assert (d["column"], d["end_line"]) == (11, 11)
+
+
+def test_json_shape_follows_the_contract(report):
+    assert set(report) == {"files", "summary"}
+    assert set(report["summary"]) == {"files", "programs", "errors", "warnings"}
+    for f in report["files"]:
+        assert set(f) == {"path", "programs", "diagnostics"}
+        for p in f["programs"]:
+            assert set(p) == {
+                "name", "line", "compiled", "verified_inputs",
+                "layers", "heads", "mlps", "residual_dim", "params",
+            }  # fmt: skip
+        for d in f["diagnostics"]:
+            assert set(d) == {
+                "code", "severity", "message", "program",
+                "line", "column", "end_line", "end_column",
+            }  # fmt: skip
+    assert report["summary"]["errors"] == sum(
+        d["severity"] == "error" for f in report["files"] for d in f["diagnostics"]
+    )
+
+
+def test_a_map_merged_by_tracr_is_not_unused(report):
+    codes = [(d["code"], d["line"]) for d in _file(report, "unused_operation.py")["diagnostics"]]
+    assert codes == [("RASP607", 8)]  # `leftover`; not `plus_one`, which lives on in `program`
+
+
+def test_negative_outputs_of_a_numerical_to_numerical_map_are_fine(report):
+    found = _file(report, "numerical_to_numerical_map.py")
+    assert found["diagnostics"] == []
+    assert found["programs"][0]["verified_inputs"] == 3 + 9 + 27

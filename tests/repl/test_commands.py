@@ -1,0 +1,124 @@
+"""The REPL's meta-commands: the registry, and each command against a real worker session."""
+
+import struct
+from pathlib import Path
+
+import pytest
+
+from raspstudio.engine.file_requests import Engine
+from raspstudio.repl import commands
+from raspstudio.repl.app import Repl
+
+ROOT = Path(__file__).parents[2]
+REVERSE = ROOT / "programs/positional/reverse.py"
+
+
+# -- the registry --
+
+
+def test_help_lists_every_command_once():
+    shown = commands.find("help").run(None, "")
+    for entry in commands.commands():
+        assert shown.count(entry.usage) == 1
+    names = {c.name for c in commands.commands()}
+    assert names >= {"example", "vocab", "maxlen", "load", "reload", "run", "check", "layers"}
+    assert names >= {"trace", "plot", "draft", "save", "quit", "help"}
+
+
+def test_aliases_and_help_for_one_command():
+    assert commands.find("q") is commands.find("quit")
+    assert (
+        commands.find("help").run(None, ":quit") == ":quit\n  leave (Ctrl-D too) (also :q, :exit)"
+    )
+
+
+def test_unknown_commands_and_bad_arguments_are_explained(repl: Repl):
+    assert repl.handle(":nope") == "error: unknown command :nope; :help lists them"
+    assert repl.handle(":maxlen two") == "error: give a positive whole number, e.g. :maxlen 5"
+    assert repl.handle(":run") == "error: give a program name and the input tokens"
+    assert repl.handle(":load /no/such.py") == "error: no such file: /no/such.py"
+    assert repl.handle(":layers nothing").startswith("error: no SOp named 'nothing'")
+
+
+def test_quit_leaves(repl: Repl):
+    with pytest.raises(commands.Quit):
+        repl.handle(":quit")
+
+
+# -- the commands, on a real session --
+
+
+def test_settings_show_in_the_toolbar(repl: Repl):
+    assert repl.handle(":maxlen 3") == "vocab: a b c · max_seq_len: 3 · example: a b c"
+    assert repl.handle(":example c c") == "vocab: a b c · max_seq_len: 3 · example: c c"
+    assert repl.toolbar() == " vocab: a b c · max_seq_len: 3 · example: c c │ :help"
+    assert repl.handle(":example a b c a").startswith("error: input length must be 1..3")
+    assert repl.handle(":example a z") == "error: input tokens not in the vocabulary: 'z'"
+
+
+def test_load_shows_verdicts_and_brings_the_definitions(repl: Repl):
+    shown = repl.handle(f":load {REVERSE}")
+    assert "`program` compiled: 3 layers, 2 heads, 2 MLPs, d_model 31" in shown
+    assert shown.endswith("vocab: a b c · max_seq_len: 5 · example: a b c")  # EXAMPLES[0]
+    assert repl.handle("opposite").startswith("opposite · SequenceMap · categorical")
+    assert "opposite" in repl.client.names["scope"]
+    assert "compiled" in repl.handle(":reload")
+
+
+def test_run_check_and_layers(repl: Repl):
+    repl.handle(f":load {REVERSE}")
+    assert repl.handle(":run program c a").splitlines() == [
+        "input:       c  a",
+        "interpreter: a  c",
+        "compiled:    a  c",
+        "agree",
+    ]
+    assert repl.handle(":check").endswith("verified on 363 inputs")
+    table = repl.handle(":layers")
+    assert table.startswith("`program`: 3 layers · 2 heads · 2 MLPs · d_model 31")
+    assert "attn h0 │ reverse" in table
+
+
+def test_check_reports_diagnostics_of_a_session_definition(repl: Repl):
+    repl.handle("shifted = rasp.numerical(rasp.Map(lambda x: -1, rasp.tokens))")
+    shown = repl.handle(":check shifted")
+    assert "RASP602 warning" in shown and "RASP605 warning" in shown
+
+
+def test_trace_decodes_the_residual_stream(repl: Repl):
+    repl.handle(f":load {REVERSE}")
+    shown = repl.handle(":trace program a b")
+    assert "reverse" in shown and "opposite" in shown
+
+
+def test_plot_writes_a_png_of_the_layers(repl: Repl, tmp_path: Path):
+    repl.handle(f":load {REVERSE}")
+    target = tmp_path / "reverse.png"
+    shown = repl.handle(f":plot program a b c -o {target}")
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    assert shown == f"wrote {target} ({width} x {height} px)"
+    assert width > 400 and height > 300
+
+
+def test_save_writes_a_program_file_that_checks_clean(repl: Repl, tmp_path: Path, engine: Engine):
+    repl.handle(":example c a b")
+    repl.handle("length = lib.make_length().named('length')")
+    repl.handle("x = 1 / 0")  # fails: not saved
+    repl.handle(
+        "opposite = rasp.SequenceMap(lambda n, i: n - i - 1, length, rasp.indices)"
+        ".named('opposite')"
+    )
+    repl.handle(
+        "program = rasp.Aggregate(rasp.Select(rasp.indices, opposite, rasp.Comparison.EQ)"
+        ".named('flip'), rasp.tokens).named('reverse')"
+    )
+    target = tmp_path / "saved.py"
+    assert repl.handle(f":save {target}") == f"wrote {target}"
+    text = target.read_text()
+    assert "1 / 0" not in text and "EXAMPLES = [['c', 'a', 'b']]" in text
+    report = engine.check_file(str(target))
+    assert report.diagnostics == [] and report.programs[0].verified_inputs == 363
+    assert repl.handle(f":save {target}").startswith("error: ")
+    assert repl.handle(f":save {target} --force") == f"wrote {target}"

@@ -1,0 +1,129 @@
+"""The real `rasp repl` in a terminal (tmux), typed at as a user would: what the screen shows."""
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+RASP = Path(sys.executable).parent / "rasp"
+
+
+class Terminal:
+    """A tmux pane running one command; keys in, screen text out."""
+
+    def __init__(self, command: str, env: dict[str, str]):
+        if shutil.which("tmux") is None:
+            pytest.fail("tmux is needed: `apt-get install -y tmux` (make test installs it)")
+        self.name = f"rasp-{uuid.uuid4().hex[:8]}"
+        # `env` on the command line: a running tmux server would not pass ours on.
+        settings = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        size = ["-x", "120", "-y", "50"]
+        start = ["tmux", "new-session", "-d", "-s", self.name, *size, "-c", str(ROOT)]
+        subprocess.run([*start, f"env {settings} {command}"], check=True)
+        self.seen = ""
+
+    def screen(self) -> str:
+        capture = ["tmux", "capture-pane", "-p", "-J", "-S", "-500", "-t", self.name]
+        return subprocess.run(capture, capture_output=True, text=True).stdout
+
+    def type(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        """The screen once `text` appears on it after what earlier waits found."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen[len(self.seen) - 200 :] if self.seen else text in screen:
+                self.seen = screen
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{self.screen()}")
+
+    def press_until(self, key: str, text: str, timeout: float = 30) -> str:
+        """Press `key` every half second until `text` appears (a key sent too early is lost)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.type(key)
+            try:
+                return self.wait_for(text, timeout=0.5)
+            except AssertionError:
+                continue
+        raise AssertionError(f"{text!r} did not appear; the screen shows:\n{self.screen()}")
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name]).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    term = Terminal(f"{RASP} repl --timeout 600", {"XDG_DATA_HOME": str(tmp_path)})
+    yield term
+    term.close()
+
+
+def test_a_typed_session(terminal: Terminal, tmp_path: Path):
+    terminal.wait_for("rasp>")
+    terminal.type(":vocab a b c", "Enter")
+    terminal.wait_for("example: a b c a b")
+    terminal.type("length = lib.make_length().named('length')", "Enter")
+    terminal.type(
+        "opposite = rasp.SequenceMap(lambda n, i: n - i - 1, length, rasp.indices)"
+        ".named('opposite')",
+        "Enter",
+    )
+    terminal.type("flip = rasp.Select(rasp.indices, opposite, rasp.Comparison.EQ)", "Enter")
+    terminal.type("reverse = rasp.Aggregate(flip, rasp.tokens).named('reverse')", "Enter")
+    screen = terminal.wait_for("reverse · Aggregate · categorical")
+    assert "  opposite  4  3  2  1  0" in screen
+
+    terminal.type(":example c a b", "Enter")
+    terminal.wait_for("example: c a b")
+    terminal.type("flip", "Enter")
+    screen = terminal.wait_for("← keys")
+    assert "  c  · · 1" in screen and "  b  1 · ·" in screen
+
+    terminal.type(":layers reverse", "Enter")
+    screen = terminal.wait_for("`reverse`: 3 layers · 2 heads · 2 MLPs")
+    assert "attn h0 │ reverse" in screen
+
+    terminal.type(":run reverse a b c", "Enter")
+    screen = terminal.wait_for("agree")
+    assert "compiled:    c  b  a" in screen
+
+    terminal.type(":trace reverse a b", "Enter")
+    terminal.wait_for("reverse")
+
+    terminal.type("broken = rasp.Map(lambda x: 1 / 0, rasp.tokens)", "Enter")
+    terminal.wait_for("✗ `broken` fails on ['c', 'a', 'b']: ZeroDivisionError")
+
+    terminal.type("while True:", "Enter", "pass", "Enter", "Enter")
+    terminal.press_until("C-c", "error: stopped: it was cancelled")  # Ctrl-C while it spins
+    terminal.type("reverse", "Enter")
+    terminal.wait_for("reverse · Aggregate")  # the earlier definitions are intact
+
+    terminal.type(":quit", "Enter")
+    deadline = time.monotonic() + 30
+    while terminal.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not terminal.alive()
+    assert (tmp_path / "rasp-studio" / "repl_history").read_text().count(":layers reverse") == 1
+
+
+def test_starting_with_a_file_prints_its_verdicts(tmp_path: Path):
+    term = Terminal(f"{RASP} repl programs/positional/reverse.py", {"XDG_DATA_HOME": str(tmp_path)})
+    try:
+        screen = term.wait_for("rasp>")
+        assert "`program` compiled: 3 layers, 2 heads, 2 MLPs, d_model 31" in screen
+        assert "example: a b c" in screen and "Try:" in screen
+    finally:
+        term.close()

@@ -1,6 +1,8 @@
 """The `rasp` command line: text output, run, compile, usage errors and exit codes."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -91,3 +93,20 @@ def test_no_command_without_a_terminal_prints_help():
     result = run_rasp()
     assert result.returncode == 0
     assert "check" in result.stdout and "compile" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check", "negative_numerical_map.py"], ["run", "sample.py", "--input", "a b"], ["--help"]],
+    ids=lambda argv: argv[0],
+)
+def test_python_m_raspstudio_is_rasp(argv: list[str]):
+    rasp = run_rasp(*argv, cwd=FIXTURES)
+    module = subprocess.run(
+        [sys.executable, "-P", "-m", "raspstudio", *argv],
+        capture_output=True,
+        text=True,
+        cwd=FIXTURES,
+        timeout=120,
+    )
+    assert (module.returncode, module.stdout) == (rasp.returncode, rasp.stdout)

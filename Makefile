@@ -26,9 +26,10 @@ test: $(STAMP) tools extension
 	$(BIN)/pytest -q -n 2  # two workers: the machines CI runs on have two cores
 
 # Programs the tests drive besides Python: Node.js and npm (tests/lsp/test_node_client.py),
-# Neovim (tests/lsp/test_neovim.py) and tmux (tests/repl/test_terminal.py). The last two are
+# Neovim (tests/lsp/test_neovim.py), tmux (tests/repl/test_terminal.py) and bubblewrap (the
+# worker's sandbox, tests/engine/). The last three are
 # installed from Debian when running as root.
-DEBIAN_TOOLS := nvim:neovim tmux:tmux
+DEBIAN_TOOLS := nvim:neovim tmux:tmux bwrap:bubblewrap
 
 tools:
 	@command -v node >/dev/null && command -v npm >/dev/null || \

@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_draft_commands(commands, _Parser)
     commands.add_parser("serve", help="language server on stdin/stdout (for editors)")
+    commands.add_parser("doctor", help="say how user code is isolated on this machine")
     return parser
 
 

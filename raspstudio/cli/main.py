@@ -27,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
 
         serve()
         return 0
+    if args.command == "doctor":
+        from raspstudio.engine import sandbox
+
+        print("\n".join(sandbox.describe()))
+        return 0
     if args.command in ("draft", "draft-eval"):
         from raspstudio.cli.draft import COMMANDS
     else:

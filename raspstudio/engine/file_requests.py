@@ -30,7 +30,11 @@ class Engine:
         """Load a file in the worker; a worker failure becomes a load diagnostic."""
         try:
             return self.worker.request(
-                "load", path=path, text=text, overrides=overrides, defaults=self.defaults
+                "load",
+                path=str(Path(path).resolve()),  # the worker runs in a folder of its own
+                text=text,
+                overrides=overrides,
+                defaults=self.defaults,
             )
         except WorkerError as e:
             return {
@@ -83,7 +87,7 @@ class Engine:
                     doing = f"{_DOING[op]} `{name}`"
                     diagnostics = [_worker_diagnostic(e, doing, Span(line, 1, line, 2), name)]
                     failed.add(name)
-                    if not self.worker.alive:  # a fresh worker must load the file again
+                    if e.kind == "crashed" or not self.worker.alive:  # a fresh state: load again
                         self.load(path, text, overrides)
                 report.diagnostics.extend(diagnostics)
                 report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))

@@ -9,6 +9,7 @@ reply is the front end's choice (`wait`): the terminal REPL waits so that Ctrl-C
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from raspstudio.engine.worker_client import Worker, WorkerError
@@ -66,6 +67,7 @@ class ReplSession:
 
     def load(self, path: str) -> FileReport:
         """Load a program file into the session: its definitions, settings and verdicts."""
+        path = str(Path(path).resolve())  # the worker runs in a folder of its own
         report = self._request("repl_load", path=path)
         self.state.loaded = path
         self.names = self._request("repl_names")
@@ -91,7 +93,9 @@ class ReplSession:
         self, name: str, tokens: list, path: str, timeout: float | None = None
     ) -> tuple[int, int]:
         """Draw the residual stream and attention to the PNG `path`; returns its size."""
-        return self._request("repl_plot", timeout, name=name, tokens=tokens, path=path)
+        drawn = self._request("repl_plot", timeout, name=name, tokens=tokens)
+        Path(path).write_bytes(drawn["png"].tobytes())
+        return drawn["width"], drawn["height"]
 
     def cancel(self) -> None:
         self.worker.cancel()
@@ -109,8 +113,8 @@ class ReplSession:
         self.replayed = 0
         try:
             return self.wait(lambda: self.worker.request(op, timeout, **args), self.worker.cancel)
-        except WorkerError:
-            if not self.worker.alive:
+        except WorkerError as e:
+            if e.kind == "crashed" or not self.worker.alive:  # the session's state is gone
                 self._replay()
             raise
 

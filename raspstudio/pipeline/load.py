@@ -22,15 +22,11 @@ from raspstudio.config import (
     pyproject_settings,
     resolve_config,
 )
+from raspstudio.pipeline.interrupted import Interrupted
 from raspstudio.pipeline.spans import recording_spans, span_of, traceback_span
 from raspstudio.pipeline.validate import unused_operations
 from raspstudio.report import Diagnostic, Span
 from raspstudio.syntax import parse_source, whole_line
-
-
-class Interrupted(BaseException):
-    """Raised inside user code when the worker is told its request took too long."""
-
 
 _CONSTANT_OF_KEY = {key: constant for constant, key in FILE_CONSTANTS.items()}
 

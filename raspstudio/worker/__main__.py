@@ -1,53 +1,128 @@
-"""The worker process itself: serve requests from the engine's client, running user code.
+"""The worker process: a warm zygote that forks a fresh child for every file.
 
-Started by `raspstudio.engine.worker_client` as
-`python -P -m raspstudio.worker READ_FD WRITE_FD MEMORY_MB` (`-P`: the current folder, which
-may be a workspace holding a `typing.py`, is not on `sys.path`). Before anything else it
-points stdout at stderr (user prints must never reach a front end's stdout, the LSP channel),
-caps its memory and silences tracr's warnings; then it imports tracr once and stays warm.
+Started by `raspstudio.engine.worker_client` (inside the sandbox, when there is one) as
+`python -P -m raspstudio.worker REQUESTS REPLIES CONTROL MEMORY_MB` (`-P`: the current folder
+stays off `sys.path`). Three pipes: requests in, replies out, and a control pipe on which a
+byte means "interrupt the request" and end-of-file means "the front end is gone".
+
+Before its slow imports it points stdout at stderr (user prints must never reach a front end's
+stdout, the LSP channel), installs the interrupt handler, starts the control watcher and caps
+its memory. Then it imports tracr once and stays warm. A `load` or `repl_start` request forks a
+new child from this clean state: whatever one file does to the interpreter (patched helpers,
+threads, monkeypatched modules) dies with its child and never reaches the next file. Requests
+and replies are plain data (`raspstudio.wire`), never pickle.
 """
 
+import contextlib
 import logging
 import os
 import resource
 import signal
 import sys
+import threading
 import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
-from raspstudio.pipeline.load import Interrupted
-from raspstudio.pipeline.spans import traceback_span
+from raspstudio import wire
+from raspstudio.pipeline.interrupted import Interrupted
+
+FRESH = {"load", "repl_start"}  # requests that start from a clean state
+MAX_REQUEST = 256 * 1024 * 1024
+CPU_SECONDS = 600  # per child: a backstop for code the timeout could not stop
+FILE_BYTES = 64 * 1024 * 1024
+_child_pid = 0  # the child serving requests now; the control watcher interrupts it
+_zygote_fds: tuple[int, ...] = ()  # the front end's pipes: a child closes them at once
 
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise Interrupted()
 
 
-def _serve(inbox: Connection, outbox: Connection) -> None:
-    from raspstudio.worker import handlers  # imports tracr: the slow part of start-up
-
-    def reply(message: tuple) -> None:
-        # An interrupt must not land in the middle of a reply: it would corrupt the channel.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
-        outbox.send(message)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
-
-    signal.signal(signal.SIGUSR1, _interrupt)
-    reply(("ok", "ready"))
+def _watch(control: int) -> None:
+    """Interrupt the child on each control byte; end everything when the front end is gone."""
     while True:
         try:
-            op, args = inbox.recv()
+            data = os.read(control, 64)
+        except InterruptedError:
+            continue
+        if not data:  # the front end is gone: so are we, and everything user code started
+            os.killpg(0, signal.SIGKILL)  # our process group
+            os._exit(1)  # in the sandbox we are its PID 1: our exit ends the rest
+        if _child_pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(_child_pid, signal.SIGUSR1)
+
+
+class _Child:
+    """A forked copy of the warm process serving one file's requests."""
+
+    def __init__(self, handlers: Any):
+        global _child_pid
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                for fd in (to_child_w, from_child_r, *_zygote_fds):
+                    os.close(fd)  # user code must not reach the front end's pipes
+                _serve_in_child(handlers, Connection(to_child_r), Connection(from_child_w))
+            finally:
+                os._exit(1)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.pid = _child_pid = pid
+        self.send = Connection(to_child_w, readable=False)
+        self.recv = Connection(from_child_r, writable=False)
+
+    def ask(self, request: bytes) -> bytes:
+        """The child's reply, or a `crashed` reply if it died on the way."""
+        try:
+            self.send.send_bytes(request)
+            return self.recv.recv_bytes()
+        except (EOFError, OSError):
+            return wire.encode(("crashed", self.end()))
+
+    def end(self) -> int:
+        """Kill it (if alive) and return how it ended, as a `returncode` would say it."""
+        global _child_pid
+        _child_pid = 0
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        _, status = os.waitpid(self.pid, 0)
+        self.send.close()
+        self.recv.close()
+        return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+def _serve_in_child(handlers: Any, inbox: Connection, outbox: Connection) -> None:
+    """The child's whole life: answer requests until the zygote closes the pipe, then exit."""
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
+
+    def reply(message: tuple) -> None:
+        try:
+            data = wire.encode(message)
+        except wire.NotPlainData as e:
+            data = wire.encode(("error", (str(e), None)))
+        # An interrupt must not land in the middle of a reply: it would corrupt the channel.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+        outbox.send_bytes(data)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
+
+    while True:
+        try:
+            op, args = wire.decode(inbox.recv_bytes())
         except Interrupted:
             continue  # a late interrupt for a request that already answered
         except EOFError:
-            return
+            os._exit(0)
         try:
             reply(("ok", handlers.HANDLERS[op](**args)))
         except Interrupted as e:
-            reply(("interrupted", traceback_span(e.__traceback__, handlers.current_path(op))))
+            span = handlers.traceback_span(e.__traceback__, handlers.current_path(op))
+            reply(("interrupted", span))
         except BaseException as e:  # noqa: BLE001 - user code may raise SystemExit and friends
-            span = traceback_span(e.__traceback__, handlers.current_path(op))
+            span = handlers.traceback_span(e.__traceback__, handlers.current_path(op))
             reply(("error", (_error_text(e, handlers.RequestError), span)))
 
 
@@ -59,15 +134,46 @@ def _error_text(e: BaseException, request_error: type) -> str:
     return "".join(traceback.format_exception_only(type(e), e)).strip()
 
 
+def _serve(handlers: Any, inbox: Connection, outbox: Connection) -> None:
+    """The zygote: route each request to the current child, forking a fresh one per file."""
+    outbox.send_bytes(wire.encode(("ok", "ready")))
+    child: _Child | None = None
+    while True:
+        try:
+            request = inbox.recv_bytes(MAX_REQUEST)
+        except (EOFError, OSError):
+            return
+        try:
+            op = wire.decode(request)[0]
+        except (ValueError, TypeError, IndexError, KeyError):
+            outbox.send_bytes(wire.encode(("error", ("a malformed request", None))))
+            continue
+        if child is None or op in FRESH:
+            if child is not None:
+                child.end()
+            child = _Child(handlers)
+        reply = child.ask(request)
+        if wire.decode(reply)[0] == "crashed":
+            child = None
+        outbox.send_bytes(reply)
+
+
 def main() -> None:
-    inbox = Connection(int(sys.argv[1]), writable=False)
-    outbox = Connection(int(sys.argv[2]), readable=False)
+    global _zygote_fds
+    requests, replies, control, memory_mb = (int(arg) for arg in sys.argv[1:5])
+    _zygote_fds = (requests, replies, control)
+    signal.signal(signal.SIGUSR1, _interrupt)  # first: a cancel may come at any moment
     os.dup2(2, 1)  # user prints go to stderr, never to the front end's stdout
     sys.stdout = sys.stderr
-    logging.disable(logging.WARNING)  # tracr's "arithmetic error ... assuming" notes are ours now
-    limit = int(sys.argv[3]) * 1024 * 1024
+    threading.Thread(target=_watch, args=(control,), daemon=True).start()
+    limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    _serve(inbox, outbox)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    logging.disable(logging.WARNING)  # tracr's "arithmetic error ... assuming" notes are ours now
+    from raspstudio.worker import handlers  # imports tracr: the slow part of start-up
+
+    _serve(handlers, Connection(requests, writable=False), Connection(replies, readable=False))
 
 
 if __name__ == "__main__":

@@ -13,12 +13,13 @@ from raspstudio.config import Config
 from raspstudio.pipeline.check import ProgramCheck, analyze_program, compile_and_verify
 from raspstudio.pipeline.load import LoadedFile, Program, load_file
 from raspstudio.pipeline.probe import RequestError, interpret, layers, run_on_input
+from raspstudio.pipeline.spans import traceback_span
 from raspstudio.report import Diagnostic, ProgramReport, ProgramView
 from raspstudio.worker import repl_session
 from raspstudio.worker.testbed import testbed
 from raspstudio.worker.views import describe_program
 
-__all__ = ["HANDLERS", "RequestError", "current_path"]  # what __main__.py uses
+__all__ = ["HANDLERS", "RequestError", "current_path", "traceback_span"]  # for __main__.py
 
 _state: dict[str, LoadedFile] = {}
 _checks: dict[str, ProgramCheck] = {}  # analysed (then verified) programs of the loaded file

@@ -10,8 +10,10 @@ import ast
 import contextlib
 import io
 import linecache
+import tempfile
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tracr.compiler import lib
@@ -20,7 +22,8 @@ from tracr.rasp import rasp
 from raspstudio.config import Config, resolve_config
 from raspstudio.pipeline.check import check_program
 from raspstudio.pipeline.interpret.per_input import evaluate_each
-from raspstudio.pipeline.load import Interrupted, Program, load_file
+from raspstudio.pipeline.interrupted import Interrupted
+from raspstudio.pipeline.load import Program, load_file
 from raspstudio.pipeline.probe import (
     RequestError,
     checked_input,
@@ -223,10 +226,18 @@ def trace(name: str, tokens: list) -> str:
     return format_trace(trace_residual(_compiled(name, tokens), tokens))
 
 
-def plot(name: str, tokens: list, path: str) -> tuple[int, int]:
+def plot(name: str, tokens: list) -> dict[str, Any]:
+    """The PNG (bytes as a uint8 array) and its size; the front end writes it where asked,
+    since the worker may write nowhere but its scratch folder."""
+    import numpy as np
+
     from raspstudio.worker.plot import plot_layers  # matplotlib: only for those who plot
 
-    return plot_layers(_compiled(name, tokens), tokens, path, name)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "plot.png"
+        width, height = plot_layers(_compiled(name, tokens), tokens, str(path), name)
+        png = np.frombuffer(path.read_bytes(), dtype=np.uint8)
+    return {"png": png, "width": width, "height": height}
 
 
 def load(path: str) -> FileReport:

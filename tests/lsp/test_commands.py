@@ -1,6 +1,7 @@
 """Commands over LSP: show layers, run on an input, set the running example, restart, cancel."""
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from pygls import uris
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from tests.lsp_support import FIXTURES, ROOT, client_fixture, open_document, settled, wait_until
+from tests.lsp_support import FIXTURES, ROOT, client_fixture, open_document, settled
 
 client = client_fixture()
 REVERSE = ROOT / "programs/positional/reverse.py"
@@ -100,7 +101,8 @@ MAX_SEQ_LEN = 3
 
 
 def spin(x):
-    Path(__file__).with_suffix(".spinning").touch()
+    with open(Path(__file__).with_suffix(".fifo"), "w") as fifo:  # a FIFO: the sandbox allows
+        fifo.write("spinning\\n")
     while True:
         pass
 
@@ -117,11 +119,13 @@ async def test_cancelling_a_command_stops_the_users_code(client: LanguageClient,
     reverse = await open_document(client, REVERSE)
     program = tmp_path / "spin.py"
     program.write_text(SPINNING)
+    os.mkfifo(program.with_suffix(".fifo"))
     params = lsp.ExecuteCommandParams(
         command="rasp.server.runOnInput", arguments=[program.as_uri(), "a"]
     )
     request = client.protocol.send_request(lsp.WORKSPACE_EXECUTE_COMMAND, params, msg_id="spin")
-    await wait_until(program.with_suffix(".spinning").exists, "the Map looping in the worker")
+    said = asyncio.to_thread(program.with_suffix(".fifo").read_text)  # the Map is looping
+    assert await asyncio.wait_for(said, 60) == "spinning\n"
     client.protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id="spin"))
     with pytest.raises(JsonRpcException, match="canceled"):
         await asyncio.wait_for(asyncio.wrap_future(request), 60)

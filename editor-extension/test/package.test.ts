@@ -41,6 +41,11 @@ describe("packaging", function () {
       "rasp.llmModel",
     ]);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, "limited");
+    // Settings a cloned repository must not choose: which Python runs, where prompts go.
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, [
+      "rasp.interpreter",
+      "rasp.llmBaseUrl",
+    ]);
     assert.deepEqual(manifest.activationEvents, ["onLanguage:python"]);
     assert.equal(manifest.main, "./dist/extension.js");
 

@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     export.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")
+    export.add_argument(
+        "--force", action="store_true", help="write into DIR even if it is not empty"
+    )
 
     repl = commands.add_parser("repl", help="interactive: define RASP, see it run and compile")
     repl.add_argument("file", nargs="?", metavar="FILE", help="a program file to start with")

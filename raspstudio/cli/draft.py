@@ -60,8 +60,9 @@ def cmd_draft(args: argparse.Namespace, engine: Engine) -> int:
     settings, endpoint = _settings(args, args.reference_first), _endpoint(args)
     result = draft(request, endpoint, engine, settings, progress=_say)
     if output is not None and result.source is not None:
-        try:
-            output.write_text(result.source, encoding="utf-8")
+        try:  # a file created while drafting is not ours to replace, unless --force
+            with output.open("w" if args.force else "x", encoding="utf-8") as f:
+                f.write(result.source)
         except OSError as e:  # keep the draft the model was paid for: print it instead
             _say(f"cannot write {output} ({e.strerror}); the draft follows on stdout")
             output = None

@@ -4,6 +4,7 @@ import argparse
 import json
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +108,9 @@ def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
 def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     """Check each program; write the verified ones to DIR/<file>[.<program>]/ (a testbed each)."""
     files, out = _python_files(args.paths), Path(args.output)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
+        what = "is not a folder" if not out.is_dir() else "is not empty"
+        raise UsageError(f"{out} {what}; use --force to write testbeds into it")
     written: dict[str, str] = {}
     skipped = 0
     for path in files:
@@ -125,17 +129,27 @@ def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
             if name in written:
                 raise UsageError(f"{shown} and {written[name]} would both be exported as {name}")
             written[name] = shown
-            target = export_testbed(engine.export(program.name), out / name)
-            shutil.copyfile(path, target / "program.py")
+            target = export_testbed(engine.export(program.name), path, out / name)
             print(f"{shown}:{program.line}: `{program.name}` -> {target}")
     print(f"Exported {counted(len(written), 'program')} to {out}; {skipped} skipped.")
     return 1 if skipped else 0
 
 
-def export_testbed(data: dict, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "model.json").write_text(json.dumps(data["model"], indent=1, default=repr) + "\n")
-    np.savez_compressed(folder / "weights.npz", **data["arrays"])
+def export_testbed(data: dict, source: Path, folder: Path) -> Path:
+    """Write a testbed whole or not at all: into a new folder beside `folder`, then renamed."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        model = json.dumps(data["model"], indent=1, default=repr)
+        (building / "model.json").write_text(model + "\n")
+        np.savez_compressed(building / "weights.npz", **data["arrays"])
+        shutil.copyfile(source, building / "program.py")
+        if folder.exists():  # --force: the old testbed goes only once the new one is complete
+            shutil.rmtree(folder)
+        building.rename(folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     return folder
 
 

@@ -10,7 +10,6 @@ repairs. The front ends (CLI, language server, REPL) call `draft` and show its r
 import functools
 import itertools
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,11 +22,10 @@ from raspstudio.drafting.policy import refusals
 from raspstudio.drafting.prompt import extract_code, first_messages, reference_messages
 from raspstudio.drafting.prompt import repair_message as repair_turn
 from raspstudio.engine.file_requests import Engine
+from raspstudio.scratch import private_folder
 
 # Drafts are checked as this (never written) file: the worker needs a path for locations.
-DRAFT_PATH = str(Path(tempfile.gettempdir()) / "rasp-studio-drafts" / "draft.py")
 # Where editors and the REPL put drafts they open: a scratch folder, never the user's files.
-DRAFTS = Path(tempfile.gettempdir()) / "rasp-studio" / "drafts"
 
 Progress = Callable[[str], None]
 
@@ -47,11 +45,13 @@ def closest_program(spec: str) -> LibraryProgram | None:
     return found[0] if found else None
 
 
-def scratch_file(name: str, source: str, folder: Path = DRAFTS) -> Path:
-    """A new file in `folder` holding `source`, named after `name` (a spec, a program).
+def scratch_file(name: str, source: str, folder: Path | None = None) -> Path:
+    """A new file in `folder` (default: the user's private drafts folder) holding `source`,
+    named after `name` (a spec, a program).
 
     Never overwrites: an editor may still have an earlier draft of the same spec open.
     """
+    folder = folder or private_folder("drafts")
     folder.mkdir(parents=True, exist_ok=True)
     slug = "_".join(re.findall(r"[a-z0-9]+", name.lower())[:6]) or "draft"
     for n in itertools.count(1):
@@ -63,6 +63,12 @@ def scratch_file(name: str, source: str, folder: Path = DRAFTS) -> Path:
         except FileExistsError:
             continue
     raise AssertionError("unreachable")
+
+
+def _judged_path() -> str:
+    """The name drafts are checked under: in an empty private folder, so nothing planted
+    beside it can be imported by a draft."""
+    return str(private_folder("judged") / "draft.py")
 
 
 def draft(
@@ -120,7 +126,7 @@ class _Run:
             self.say(f"asking {self.model.endpoint.describe()} for {self.settings.samples} {doing}")
             for i, text in enumerate(self._complete(conversation, self.settings.samples)):
                 self._stop_if_cancelled()
-                attempt = judge(text, self.request, self.engine, DRAFT_PATH, round_, i)
+                attempt = judge(text, self.request, self.engine, _judged_path(), round_, i)
                 self.attempts.append(attempt)
                 self.replies.append(text)
                 self.say(_progress_line(attempt, self.settings.samples))
@@ -154,7 +160,7 @@ class _Run:
             self.say("the reference reply was unusable (no code, or refused); drafting without")
             return None
         inputs = [e.input for e in self.request.examples]
-        results = self.engine.reference_outputs(DRAFT_PATH, code, inputs) if inputs else []
+        results = self.engine.reference_outputs(_judged_path(), code, inputs) if inputs else []
         for example, (status, value) in zip(self.request.examples, results, strict=True):
             if status != "ok" or not example.matches(value):
                 shown = value if status != "ok" else f"gives {value}"

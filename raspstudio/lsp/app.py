@@ -9,9 +9,7 @@ import asyncio
 import copy
 import os
 import sys
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -24,8 +22,8 @@ from raspstudio.lsp import actions, commands, completion, hover, inlay, lenses, 
 from raspstudio.lsp.analysis import Analyzer
 from raspstudio.lsp.convert import from_position, range_to_characters, range_to_utf16
 from raspstudio.lsp.settings import Settings, parse_settings
+from raspstudio.scratch import private_folder, replace_file
 
-REPORTS = Path(tempfile.gettempdir()) / "rasp-studio" / "reports"  # layer reports to open
 PULL_WAIT = 5.0  # seconds a pull request waits for the current version's first results
 
 
@@ -113,15 +111,15 @@ class RaspServer(LanguageServer):
     async def show_report(self, name: str, markdown: str) -> str | None:
         """Open a read-only report beside the user's files, where the client can show documents.
 
-        The report is written to a scratch folder of the server's own, never into the workspace.
+        The report is written to a private folder of the user's (scratch.py), never into the
+        workspace.
         Returns its URI, or None when the client cannot open documents on request.
         """
         window = self.client_capabilities.window
         if window is None or window.show_document is None or not window.show_document.support:
             return None
-        REPORTS.mkdir(parents=True, exist_ok=True)
-        path = REPORTS / f"{name}-layers.md"
-        path.write_text(markdown, encoding="utf-8")
+        path = private_folder("reports") / f"{name}-layers.md"
+        replace_file(path, markdown)
         await self.window_show_document_async(
             lsp.ShowDocumentParams(uri=path.as_uri(), external=False, take_focus=False)
         )

@@ -71,10 +71,7 @@ async def _in_worker(server: "RaspServer", uri: str, title: str, call: Any) -> d
 
     Refused in untrusted workspaces, where no user code may run.
     """
-    if not server.settings.execute:
-        raise CommandError(
-            "rasp runs no code in this workspace (`execute` is false: an untrusted workspace)"
-        )
+    _require_execute(server)
     text = server.text_of(uri)
     progress = server.progress(title)
     try:
@@ -133,7 +130,16 @@ async def set_example(server: "RaspServer", *args: Any) -> dict:
     return {"example": tokens}
 
 
+def _require_execute(server: "RaspServer") -> None:
+    """Refuse what would start a worker in an untrusted workspace, where no user code runs."""
+    if not server.settings.execute:
+        raise CommandError(
+            "rasp runs no code in this workspace (`execute` is false: an untrusted workspace)"
+        )
+
+
 async def restart_worker(server: "RaspServer", *args: Any) -> dict:
+    _require_execute(server)
     server.engine.worker.cancel()
     await server.analyzer.in_engine(server.engine.worker.restart)
     server.reanalyze_all()

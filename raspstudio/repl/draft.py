@@ -6,16 +6,20 @@ code is written to a scratch file and loaded, so its definitions can be tried at
 """
 
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from raspstudio.drafting.data import DraftRequest, DraftResult, Example
 from raspstudio.drafting.llm import Endpoint
-from raspstudio.drafting.loop import DRAFTS, DraftCancelled, draft, scratch_file
+from raspstudio.drafting.loop import DraftCancelled, draft, scratch_file
 from raspstudio.engine import Engine, Worker
 from raspstudio.repl.interrupt import interruptible
 
 if TYPE_CHECKING:
     from raspstudio.repl.app import Repl
+
+
+DRAFTS: Path | None = None  # where drafts are written; None: the user's private drafts folder
 
 
 class DraftError(Exception):

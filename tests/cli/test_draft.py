@@ -89,6 +89,20 @@ def header(headers: dict, name: str) -> str | None:
 # rasp draft
 
 
+def test_a_file_created_while_drafting_is_not_overwritten(chat, tmp_path):
+    out = tmp_path / "draft.py"
+
+    def user_saves_a_file_meanwhile(request: dict):
+        out.write_text("# the user's own work\n")
+        return code_reply(REVERSE)
+
+    server = chat(default=user_saves_a_file_meanwhile)
+    result = draft_reverse(server, "-o", str(out))
+    assert out.read_text() == "# the user's own work\n"
+    assert f"cannot write {out} (File exists); the draft follows on stdout" in result.stderr
+    assert "rasp.Aggregate" in result.stdout
+
+
 def test_verified_draft_is_written_to_the_file_and_reported_as_one_json_document(chat, tmp_path):
     server = chat(default=code_reply(REVERSE))
     out = tmp_path / "reverse_draft.py"

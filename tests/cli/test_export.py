@@ -81,6 +81,20 @@ def test_the_documented_numpy_loader_runs_the_testbed_correctly(exported, name, 
         assert np.allclose(got, want, atol=1e-3) if name == "fraction_of_a" else got == want
 
 
+def test_a_folder_with_files_in_it_is_written_only_with_force(tmp_path: Path):
+    mine = tmp_path / "reverse" / "model.json"
+    mine.parent.mkdir()
+    mine.write_text("my own notes")
+    refused = run_rasp("export", str(REVERSE), "-o", str(tmp_path))
+    assert refused.returncode == 2
+    assert "is not empty; use --force" in refused.stderr
+    assert mine.read_text() == "my own notes"
+    forced = run_rasp("export", str(REVERSE), "-o", str(tmp_path), "--force")
+    assert forced.returncode == 0, forced.stdout
+    assert json.loads(mine.read_text())["config"]  # the whole testbed replaced it
+    assert [p.name for p in tmp_path.iterdir()] == ["reverse"]  # no half-built folder left
+
+
 def test_programs_that_do_not_verify_are_skipped(tmp_path: Path):
     result = run_rasp(
         "export", str(FIXTURES / "negative_numerical_map.py"), str(REVERSE), "-o", str(tmp_path)

@@ -94,6 +94,7 @@ async def test_untrusted_workspaces_refuse_commands_that_run_code(untrusted, tmp
     for command, arguments in (
         ("rasp.server.showLayers", [uri]),
         ("rasp.server.runOnInput", [uri, "1"]),
+        ("rasp.server.restartWorker", []),
     ):
         with pytest.raises(JsonRpcException, match="runs no code in this workspace"):
             await untrusted.workspace_execute_command_async(

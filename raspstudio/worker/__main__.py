@@ -14,6 +14,7 @@ and replies are plain data (`raspstudio.wire`), never pickle.
 """
 
 import contextlib
+import gc
 import logging
 import os
 import resource
@@ -172,6 +173,9 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     logging.disable(logging.WARNING)  # tracr's "arithmetic error ... assuming" notes are ours now
     from raspstudio.worker import handlers  # imports tracr: the slow part of start-up
+
+    handlers.warm_up()  # each file's child is forked warm
+    gc.freeze()  # the collector never walks (so never copies) what the children share
 
     _serve(handlers, Connection(requests, writable=False), Connection(replies, readable=False))
 

@@ -37,6 +37,11 @@ def _modules_after_main(*argv: str) -> set[str]:
         f"    main({list(argv)!r})\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
+    return _modules_after(script)
+
+
+def _modules_after(script: str) -> set[str]:
+    """`sys.modules` of a fresh interpreter once `script` has run (it prints them last)."""
     done = subprocess.run(
         [sys.executable, "-P", "-c", script],
         capture_output=True,
@@ -141,15 +146,7 @@ handlers.HANDLERS["repl_execute"]("x = rasp.Map(lambda t: t, rasp.tokens)")
 handlers.HANDLERS["repl_trace"]("program", ["a", "b"])
 print(json.dumps(sorted(sys.modules)))
 """
-    done = subprocess.run(
-        [sys.executable, "-P", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=GUARD,
-        cwd="/",
-        check=True,
-    )
-    loaded = _top_level(set(json.loads(done.stdout.splitlines()[-1])))
+    loaded = _top_level(_modules_after(script))
     assert "tracr" in loaded
     assert loaded & {"openai", "rich", "matplotlib", "jax", "haiku", "pygls", "prompt_toolkit"} == (
         set()

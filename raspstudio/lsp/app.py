@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
@@ -61,16 +62,28 @@ class Progress:
 
 
 class RaspProtocol(LanguageServerProtocol):
-    """pygls's protocol, with `$/cancelRequest` reaching the command it cancels.
+    """pygls's protocol, with `$/cancelRequest` reaching the command it cancels, and an answer
+    to every request whose params do not fit its method.
 
     pygls runs `workspace/executeCommand` as a built-in that awaits the command in a task of
     its own: cancelling the request answers the client but leaves that task (and the user's
     code in the worker) running. Commands register their task here under the request's id.
+    A request pygls cannot deserialize is logged and dropped by pygls, so a client would wait
+    for ever; here it gets JSON-RPC's -32602 (invalid params) instead.
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.commands: dict[Any, asyncio.Task] = {}
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except (JsonRpcInvalidParams, JsonRpcInternalError) as error:
+            if "id" in data and "method" in data:
+                invalid = JsonRpcInvalidParams(f"invalid params for {data['method']}")
+                self._send_response(data["id"], error=invalid.to_response_error())
+            raise error
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         # A cancel for a request already answered is an everyday race (VS Code cancels stale

@@ -161,3 +161,21 @@ def test_malformed_messages_and_odd_text_do_not_stop_the_server():
     assert published["params"]["diagnostics"][0]["code"] == "RASP101", published
     assert raw.wait_for(lambda m: m.get("id") == 3)["error"]["code"] == -32601
     assert raw.close() == 0
+
+
+def test_params_of_the_wrong_type_are_answered_with_invalid_params():
+    raw = RawClient()
+    raw.send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    raw.wait_for(lambda m: m.get("id") == 1)
+    raw.send({"method": "initialized", "params": {}})
+    for msg_id, method, params in [
+        (2, "textDocument/hover", 7),
+        (3, "textDocument/hover", {"textDocument": {"uri": 5}, "position": "top"}),
+        (4, "textDocument/documentSymbol", {"textDocument": []}),
+        (5, "workspace/executeCommand", {"command": 1}),
+    ]:
+        raw.send({"id": msg_id, "method": method, "params": params})
+        answer = raw.wait_for(lambda m, msg_id=msg_id: m.get("id") == msg_id)
+        assert answer["error"]["code"] == -32602, answer
+        assert answer["error"]["message"]  # says what was wrong
+    assert raw.close() == 0

@@ -266,6 +266,8 @@ def did_close(ls: RaspServer, params: lsp.DidCloseTextDocumentParams) -> None:
 async def pull_diagnostics(
     ls: RaspServer, params: lsp.DocumentDiagnosticParams
 ) -> lsp.RelatedFullDocumentDiagnosticReport:
+    if params.text_document.uri not in ls.workspace.text_documents:
+        return lsp.RelatedFullDocumentDiagnosticReport(items=[])  # nothing to wait for
     # A client that cannot be told to pull again waits for the whole check, verification
     # included; one that can gets the first results now and a refresh for the rest.
     complete = not ls.refreshes_diagnostics

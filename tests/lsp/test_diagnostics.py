@@ -1,5 +1,6 @@
 """Diagnostics over LSP: as you type, located, linked, tagged; pushed or pulled; never stale."""
 
+import asyncio
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -152,6 +153,15 @@ async def _pull(client: LanguageClient, uri: str) -> list[str]:
         lsp.DocumentDiagnosticParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
     )
     return [str(d.code) for d in report.items]
+
+
+async def test_a_pull_for_a_document_never_opened_is_answered_at_once(puller, tmp_path):
+    # A worker timeout of an hour: a pull that waited for an analysis would outlast the guard.
+    puller.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings={"rasp": {"timeout": 3600}})
+    )
+    unknown = (tmp_path / "never_opened.py").as_uri()
+    assert await asyncio.wait_for(_pull(puller, unknown), 60) == []
 
 
 async def test_pulling_clients_get_the_whole_check_and_no_pushes(puller: LanguageClient):

@@ -119,7 +119,8 @@ def test_the_repl_reaches_its_prompt_without_heavy_imports(tmp_path: Path):
     try:
         deadline = time.monotonic() + GUARD
         while "rasp>" not in _screen(session):
-            assert time.monotonic() < deadline, _screen(session)
+            if time.monotonic() > deadline:  # a guard against a hang, not a speed check
+                raise TimeoutError(_screen(session))
             time.sleep(0.1)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -76,13 +76,13 @@ class _Child:
         self.send = Connection(to_child_w, readable=False)
         self.recv = Connection(from_child_r, writable=False)
 
-    def ask(self, request: bytes) -> bytes:
-        """The child's reply, or a `crashed` reply if it died on the way."""
+    def ask(self, request: bytes) -> bytes | None:
+        """The child's reply, passed on as it came; None if the child died on the way."""
         try:
             self.send.send_bytes(request)
             return self.recv.recv_bytes()
         except (EOFError, OSError):
-            return wire.encode(("crashed", self.end()))
+            return None
 
     def end(self) -> int:
         """Kill it (if alive) and return how it ended, as a `returncode` would say it."""
@@ -154,7 +154,8 @@ def _serve(handlers: Any, inbox: Connection, outbox: Connection) -> None:
                 child.end()
             child = _Child(handlers)
         reply = child.ask(request)
-        if wire.decode(reply)[0] == "crashed":
+        if reply is None:  # the child died: say how, and fork a fresh one for what comes next
+            reply = wire.encode(("crashed", child.end()))
             child = None
         outbox.send_bytes(reply)
 

@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 from tracr.compiler import compiling, test_cases  # noqa: E402
 
 from raspstudio.config import Config  # noqa: E402
+from raspstudio.judge.forward import forward  # noqa: E402
+from raspstudio.judge.inputs import input_space, space_size  # noqa: E402
 from raspstudio.pipeline.check import check_program  # noqa: E402
-from raspstudio.pipeline.inputs import input_space, space_size  # noqa: E402
 from raspstudio.pipeline.interpret.per_input import evaluate_program  # noqa: E402
 from raspstudio.pipeline.load import Program, load_file  # noqa: E402
-from raspstudio.pipeline.numpy_model import forward  # noqa: E402
 from raspstudio.pipeline.rasp_to_model import compile_program  # noqa: E402
 from raspstudio.report import Span  # noqa: E402
 

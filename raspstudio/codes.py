@@ -55,6 +55,7 @@ _CATALOGUE = [
     Code("RASP501", "compiled-mismatch", "error", "The compiled model disagrees with RASP"),
     Code("RASP502", "reference-mismatch", "error", "The program disagrees with `reference`"),
     Code("RASP503", "reference-error", "error", "`reference` raised an exception"),
+    Code("RASP504", "results-refused", "error", "The worker's results do not fit the check"),
     # RASP6xx: warnings.
     Code("RASP601", "none-output", "warning", "The program outputs None"),
     Code("RASP602", "negative-numerical-map", "warning", "A numerical Map outputs negatives"),
@@ -69,5 +70,8 @@ CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}
 
 
 def code(code_id: str) -> Code:
-    """Look up a catalogue entry; an unknown id is a programming error."""
-    return CODES[code_id]
+    """Look up a catalogue entry; an unknown id is a ValueError (a worker may send anything)."""
+    try:
+        return CODES[code_id]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown diagnostic code {code_id!r}") from None

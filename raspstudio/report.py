@@ -17,6 +17,12 @@ class Span:
     end_line: int
     end_column: int
 
+    def __post_init__(self) -> None:  # a worker's reply is checked as it is decoded
+        if not all(
+            type(n) is int for n in (self.line, self.column, self.end_line, self.end_column)
+        ):
+            raise ValueError("a span is four integers")
+
 
 @dataclass
 class Diagnostic:

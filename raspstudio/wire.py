@@ -6,7 +6,8 @@ a few tagged shapes, each decoded by this module alone into inert values:
 
 - tuples, sets and dicts with non-string keys (tokens may be ints);
 - NumPy arrays, as raw bytes with dtype and shape (numeric dtypes only);
-- the report types of `raspstudio.report` (an allow-list: `TYPES`), rebuilt field by field.
+- the report types of `raspstudio.report` and the judge's evidence (`raspstudio.evidence`),
+  an allow-list (`TYPES`), rebuilt field by field.
 
 Encoding anything else (a user's object, a function) raises `NotPlainData`; the worker turns
 that into an error reply. Decoding never calls anything but these constructors. NumPy is
@@ -19,7 +20,7 @@ import json
 import sys
 from typing import Any
 
-from raspstudio import report
+from raspstudio import evidence, report
 
 TYPES: dict[str, type] = {
     cls.__name__: cls
@@ -37,9 +38,17 @@ TYPES: dict[str, type] = {
         report.TracedVariable,
         report.TraceStage,
         report.ResidualTrace,
+        evidence.ModelConfig,
+        evidence.CategoricalEncoding,
+        evidence.NumericalEncoding,
+        evidence.FastModel,
+        evidence.Evidence,
+        evidence.Operation,
+        evidence.ModelEvidence,
     )
 }
 _NUMERIC = "biuf"  # NumPy dtype kinds an array may have: bool, ints, floats
+_SCALARS = {type(None), bool, int, float, str}  # exact types JSON writes as they are
 
 
 class NotPlainData(TypeError):
@@ -55,7 +64,7 @@ def decode(data: bytes) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float | str) or _plain_list(value):
         return value
     np = sys.modules.get("numpy")  # no NumPy loaded: no value can be an array
     if np is not None and isinstance(value, np.generic):
@@ -85,8 +94,18 @@ def _plain(value: Any) -> Any:
     raise NotPlainData(f"a {type(value).__name__} cannot leave the worker (plain data only)")
 
 
+def _plain_list(value: Any) -> bool:
+    """A list of scalars, or of lists of scalars (inputs, outputs): JSON as it is, checked fast."""
+    return type(value) is list and all(
+        type(v) in _SCALARS or (type(v) is list and all(type(x) in _SCALARS for x in v))
+        for v in value
+    )
+
+
 def _inert(value: Any) -> Any:
     if isinstance(value, list):
+        if all(type(v) is not dict and (type(v) is not list or _plain_list(v)) for v in value):
+            return value  # nothing tagged inside: JSON's lists are already inert
         return [_inert(v) for v in value]
     if not isinstance(value, dict):
         return value

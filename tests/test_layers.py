@@ -2,9 +2,10 @@
 
 The root modules of `raspstudio` are shared leaves. `engine/` is the front ends' one door to the
 worker; `worker/` (the process that runs user code) is started by module name and imported by
-nobody; `pipeline/` judges programs inside it. Front ends and drafting never reach past the
-engine into the pipeline or the worker, and neither of those knows any front end. Imports
-inside functions count: a lazy import is still a dependency.
+nobody; `pipeline/` finds what is wrong with programs inside it. `judge/` decides verdicts from
+plain data, in the front end: it imports nothing that runs user code. Front ends and drafting
+never reach past the engine into the pipeline or the worker, and neither of those knows any
+front end. Imports inside functions count: a lazy import is still a dependency.
 """
 
 import ast
@@ -20,9 +21,10 @@ PACKAGE = ROOT / "raspstudio"
 
 ALLOWED = {
     "root": {"root"},
-    "engine": {"root", "engine"},
-    "pipeline": {"root", "pipeline"},
-    "worker": {"root", "pipeline", "worker"},
+    "judge": {"root", "judge"},
+    "engine": {"root", "judge", "engine"},
+    "pipeline": {"root", "judge", "pipeline"},
+    "worker": {"root", "judge", "pipeline", "worker"},
     "drafting": {"root", "engine", "drafting"},
     "lsp": {"root", "engine", "drafting", "lsp"},
     "repl": {"root", "engine", "drafting", "repl"},

@@ -1,7 +1,9 @@
 """What front ends call: check, run and compile files through the isolated worker.
 
 Nothing here executes user code; it sends requests to the worker and turns its failures
-(timeouts, crashes, exceptions escaping user code) into located diagnostics.
+(timeouts, crashes, exceptions escaping user code) into located diagnostics. Verdicts are
+decided here, by the judge (`raspstudio.judge`), from the evidence the worker hands over: the
+worker runs the file, so it never says itself whether the file is right.
 """
 
 from collections.abc import Iterator
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from raspstudio.engine.worker_client import Worker, WorkerError
+from raspstudio.evidence import Evidence, FastModel, ModelEvidence
 from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
 
 _WORKER_CODES = {
@@ -25,6 +28,7 @@ class Engine:
         self.worker = worker or Worker()
         # Configuration below the file's own (an editor's default vocab, say): config.py.
         self.defaults = defaults or {}
+        self._judged: dict[str, FastModel] = {}  # the models verified by the last check, by name
 
     def load(self, path: str, text: str | None = None, overrides: dict | None = None) -> dict:
         """Load a file in the worker; a worker failure becomes a load diagnostic."""
@@ -72,13 +76,21 @@ class Engine:
         yield report
         if not loaded["configured"]:
             return
-        failed: set[str] = set()
+        self._judged.clear()
+        evidence: dict[str, Evidence] = {}
+        failed: set[str] = set()  # programs the worker failed on, or with errors before compiling
         for op in ("analyze", "verify"):
             for i, (name, line) in enumerate(loaded["programs"]):
                 if name in failed:
                     continue
                 try:  # each request gets the full timeout
-                    report.programs[i], diagnostics = self.worker.request(op, name=name)
+                    if op == "analyze":
+                        program, diagnostics, evidence[name] = self._analyze(name, line)
+                        if any(d.severity == "error" for d in diagnostics):
+                            failed.add(name)  # nothing to compile: the verdict is already no
+                    else:
+                        program, diagnostics = self._verify(name, evidence[name])
+                    report.programs[i] = program
                     if views:
                         report.views[name] = self.worker.request(
                             "describe", name=name, example=example
@@ -92,6 +104,39 @@ class Engine:
                 report.diagnostics.extend(diagnostics)
                 report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
                 yield report
+
+    def _analyze(self, name: str, line: int) -> tuple[ProgramReport, list[Diagnostic], Evidence]:
+        """The worker's findings on one program, and the judge's on its evidence."""
+        from raspstudio.judge import verdict  # NumPy: loaded once a file is checked
+
+        program, found, evidence = self.worker.request("analyze", name=name)
+        if not isinstance(evidence, Evidence) or not isinstance(program, ProgramReport):
+            raise WorkerError("it sent a malformed reply", "crashed")
+        evidence.program, evidence.span = name, _span(evidence.span, line)
+        program.verified_inputs, program.sampled = 0, verdict.sampled(evidence)
+        return program, list(found) + verdict.judge_analysis(evidence), evidence
+
+    def _verify(self, name: str, evidence: Evidence) -> tuple[ProgramReport, list[Diagnostic]]:
+        """Compile in the worker; run and compare the model here (the verdict)."""
+        from raspstudio.judge import verdict
+
+        program, found, compiled = self.worker.request("verify", name=name)
+        if not isinstance(program, ProgramReport):
+            raise WorkerError("it sent a malformed reply", "crashed")
+        program.verified_inputs, program.sampled = 0, verdict.sampled(evidence)
+        if not isinstance(compiled, ModelEvidence):
+            return program, list(found)
+        judged = verdict.judge_model(
+            evidence, compiled, lambda row: self.worker.request("trace", name=name, row=row)
+        )
+        program.verified_inputs = judged.verified_inputs
+        found = list(found) + judged.diagnostics
+        if judged.culprit is not None:
+            label = judged.culprit.label
+            found += self.worker.request("hint", name=name, label=label, row=judged.row)
+        elif judged.verified_inputs:
+            self._judged[name] = compiled.model
+        return program, found
 
     def run(
         self,
@@ -135,8 +180,20 @@ class Engine:
         return self._on_program("describe", path, text, overrides, name=name, example=example)
 
     def export(self, name: str) -> dict[str, Any]:
-        """The testbed (weights and ground-truth map) of a program `check_file` just verified."""
-        return self.worker.request("export", name=name)
+        """The testbed of a program `check_file` just verified: the judged weights and encodings,
+        with the worker's ground-truth map of what each part computes."""
+        model = self._judged.get(name)
+        if model is None:
+            raise WorkerError(f"program {name!r} has not been verified")
+        testbed = self.worker.request("export", name=name)
+        testbed["arrays"] = model.named_arrays()
+        testbed["model"]["input_encoding"] = [
+            [t, i] for t, i in model.input_encoder.encoding_map.items()
+        ]
+        if model.categorical_output:
+            decoding = [[i, v] for v, i in model.output_encoder.encoding_map.items()]
+            testbed["model"]["output"]["decoding"] = decoding
+        return testbed
 
     def reference_outputs(self, path: str, text: str, inputs: list[list]) -> list[tuple[str, Any]]:
         """What the file's `reference` gives on each input (the file needs no program)."""
@@ -161,6 +218,11 @@ class Engine:
 
     def close(self) -> None:
         self.worker.close()
+
+
+def _span(span: object, line: int) -> Span:
+    """A span from the worker, or the program's line when it sent none (or not a span)."""
+    return span if isinstance(span, Span) else Span(line, 1, line, 2)
 
 
 def _worker_diagnostic(

@@ -1,34 +1,37 @@
-"""All diagnostics for a file: load → evaluate → validate → compile → verify.
+"""A program's findings in the worker: validate → evaluate → compile, and the evidence to judge.
 
-This is the engine's orchestrator. Each stage lives in its own module; this one decides the
-order, what a failure stops, and turns every finding into a located Diagnostic.
+Each stage lives in its own module; this one decides the order, what a failure stops, and
+turns every finding into a located Diagnostic. The verdict itself (does the compiled model
+agree with the interpreter, does the program agree with `reference`) is not decided here: this
+module hands the judge (`raspstudio.judge`) plain evidence, which the engine judges outside
+the worker. `check_program` judges in this process, for the REPL and the benchmarks.
 """
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from tracr.compiler import nodes
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.pipeline.inputs import input_space
+from raspstudio.evidence import Evidence, FastModel, ModelEvidence, Operation
+from raspstudio.judge import verdict
+from raspstudio.judge.inputs import input_space
+from raspstudio.pipeline import numpy_model
 from raspstudio.pipeline.interpret.outcome import Evaluation
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import Program
 from raspstudio.pipeline.rasp_to_model import Compiled, CompileFailure, compile_program
-from raspstudio.pipeline.residual_trace import decode_sop
-from raspstudio.pipeline.run_model import run_compiled
+from raspstudio.pipeline.residual_trace import output_dims
 from raspstudio.pipeline.spans import display_name, span_of, traceback_span
 from raspstudio.pipeline.validate import static_problems, walk
 from raspstudio.report import Diagnostic, ProgramReport, Span, format_values
 
 HUGE_MLP = 1024  # hidden units above which RASP604 warns
-TOLERANCE = 1e-3  # numerical outputs: absolute and relative
 
 
 @dataclass
@@ -40,7 +43,9 @@ class ProgramCheck:
     report: ProgramReport
     diagnostics: list[Diagnostic]
     evaluation: Evaluation | None = None
+    evidence: Evidence | None = None  # for the judge, once analysed
     compiled: Compiled | None = None
+    operations: list[rasp.SOp] = field(default_factory=list)  # as in ModelEvidence.operations
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks
 
 
@@ -82,9 +87,24 @@ class _Locator:
 
 
 def check_program(program: Program, config: Config, reference: Any = None) -> ProgramCheck:
-    """Every stage, in order; front ends with a timeout per request call the two halves."""
+    """Every stage, judged in this process: for the REPL session and benchmarks.
+
+    A file's check is judged by the engine instead, outside the worker (the same judge).
+    """
     result = analyze_program(program, config, reference)
-    compile_and_verify(result)
+    result.diagnostics += verdict.judge_analysis(result.evidence)
+    result.report.sampled = verdict.sampled(result.evidence)
+    compile_checked(result)
+    if result.compiled is None:
+        return result
+    with _timed(result.seconds, "verify"):
+        judged = verdict.judge_model(
+            result.evidence, model_evidence(result), lambda row: operation_values(result, row)
+        )
+    result.report.verified_inputs = judged.verified_inputs
+    result.diagnostics += judged.diagnostics
+    if judged.culprit is not None:
+        result.diagnostics += approximation_hint(result, judged.culprit.label, judged.row)
     return result
 
 
@@ -120,19 +140,28 @@ def analyze_program(program: Program, config: Config, reference: Any = None) -> 
                 u.code, u.expr, f"{_name(u.expr)}: {u.message} (input {u.input})", on=u.input
             )
         )
+    result.evidence = Evidence(
+        program=program.name,
+        span=program.span,
+        vocab=list(config.vocab),
+        max_seq_len=config.max_seq_len,
+        max_inputs=config.max_inputs,
+        inputs=evaluation.inputs,
+        outputs=evaluation.outputs,
+    )
     if reference is not None:
-        diagnostics += _compare_with_reference(evaluation, reference, where)
+        _reference_outputs(result.evidence, reference, where)
     diagnostics += _warnings(program, evaluation, where)
     if config.causal:
         diagnostics += _causal_difference(program, evaluation, where)
     return result
 
 
-def compile_and_verify(result: ProgramCheck) -> list[Diagnostic]:
-    """The slow half: compile with tracr and compare the model with the interpreter.
+def compile_checked(result: ProgramCheck) -> list[Diagnostic]:
+    """The slow half: compile with tracr; returns the diagnostics it added.
 
-    Skipped when the analysis found errors: compiling would fail again, or verify a program
-    already known to be wrong. Returns the diagnostics it added.
+    Skipped when the analysis found errors: compiling would fail again, or compile a program
+    already known to be wrong. Whether the model is right is the judge's to say.
     """
     if any(d.severity == "error" for d in result.diagnostics):
         return []
@@ -150,51 +179,87 @@ def compile_and_verify(result: ProgramCheck) -> list[Diagnostic]:
         report.compiled = True
         report.model = compiled.summary
         found += _huge_mlps(compiled, where)
-        with _timed(result.seconds, "verify"):
-            found += _verify(program, config, result.evaluation, compiled, report, where)
     result.diagnostics += found
     return found
+
+
+def model_evidence(result: ProgramCheck) -> ModelEvidence:
+    """The compiled model and its operations as plain data, for the judge.
+
+    Operations come in the order a miscompilation is looked for (the output first), each with
+    the residual directions its value is read from.
+    """
+    compiled = result.compiled
+    labels = compiled.model.residual_labels
+    operations, result.operations = [], []
+    for expr in walk(result.program.sop):
+        node = compiled.graph.nodes.get(expr.label) if isinstance(expr, rasp.SOp) else None
+        dims = None if node is None else output_dims(node, labels)
+        if dims is None:
+            continue
+        basis = node[nodes.OUTPUT_BASIS]
+        numerical = rasp.is_numerical(expr)
+        operations.append(
+            Operation(
+                label=expr.label,
+                name=display_name(expr),
+                kind=type(expr).__name__,
+                numerical=numerical,
+                span=span_of(expr),
+                dims=dims,
+                values=[] if numerical else [d.value for d in basis],
+            )
+        )
+        result.operations.append(expr)
+    model = compiled.model
+    if not isinstance(model, FastModel):  # stock tracr's, with `--backend jax`
+        sink = compiled.graph.nodes[result.program.sop.label][nodes.OUTPUT_BASIS]
+        model = numpy_model.from_stock(model, labels, [str(d) for d in sink])
+    return ModelEvidence(model, operations)
+
+
+def operation_values(result: ProgramCheck, row: int) -> list:
+    """The interpreter's value of each operation of `model_evidence` on input `row`."""
+    trace = result.evaluation.trace(row)
+    return [trace.get(id(expr)) for expr in result.operations]
+
+
+def approximation_hint(result: ProgramCheck, label: str, row: int) -> list[Diagnostic]:
+    """RASP603 for the operation the judge blamed, when an approximating MLP explains it."""
+    expr = next((e for e in result.operations if e.label == label), None)
+    if expr is None or result.compiled is None:
+        return []
+    trace = result.evaluation.trace(row)
+    hint = _approximation_hint(expr, result.config, result.compiled, trace)
+    if not hint:
+        return []
+    return [_Locator(result.program).diagnostic("RASP603", expr, f"{_name(expr)} {hint}")]
 
 
 def _name(expr: rasp.RASPExpr) -> str:
     return f"`{display_name(expr)}` ({type(expr).__name__})"
 
 
-def _same(expected: Any, got: Any, numerical: bool) -> bool:
-    if expected is None:
-        return True  # tracr leaves None outputs undefined; RASP601 warns about them
-    if numerical and isinstance(expected, int | float) and isinstance(got, int | float):
-        return math.isclose(expected, got, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-    return expected == got
+def _reference_outputs(evidence: Evidence, reference: Callable, where: _Locator) -> None:
+    """The file's `reference` on every input the program handled, into `evidence`.
 
-
-def outputs_agree(expected: list, got: list, numerical: bool) -> bool:
-    return all(_same(e, g, numerical) for e, g in zip(expected, got, strict=True))
-
-
-def _compare_with_reference(evaluation: Evaluation, reference: Any, where: _Locator) -> list:
-    for xs, out in zip(evaluation.inputs, evaluation.outputs, strict=True):
+    Stops at the first exception, which becomes RASP503 at the line that raised it.
+    """
+    evidence.reference = [None] * len(evidence.inputs)
+    for row, (xs, out) in enumerate(zip(evidence.inputs, evidence.outputs, strict=True)):
         if out is None:
             continue
         try:
-            expected = list(reference(list(xs)))
+            evidence.reference[row] = list(reference(list(xs)))
         except Exception as e:  # noqa: BLE001 - any failure of user code is reported
             defined_in = getattr(getattr(reference, "__code__", None), "co_filename", "")
             span = traceback_span(e.__traceback__, defined_in)
             message = f"reference({xs}) raised {type(e).__name__}: {e}"
             located = span or where.span(None)
-            return [Diagnostic("RASP503", message, located, where.program.name, input=list(xs))]
-        if len(expected) != len(out) or not outputs_agree(expected, out, numerical=True):
-            return [
-                where.diagnostic(
-                    "RASP502",
-                    where.program.sop,
-                    f"`{where.program.name}` disagrees with reference() on input {xs}: "
-                    f"reference gives {expected}, the program gives {out}",
-                    on=xs,
-                )
-            ]
-    return []
+            evidence.reference_error = Diagnostic(
+                "RASP503", message, located, where.program.name, input=list(xs)
+            )
+            return
 
 
 def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list[Diagnostic]:
@@ -287,66 +352,6 @@ def _huge_mlps(compiled: Compiled, where: _Locator) -> list[Diagnostic]:
                     "value sets",
                 )
             )
-    return found
-
-
-def _verify(
-    program: Program,
-    config: Config,
-    evaluation: Evaluation,
-    compiled: Compiled,
-    report: ProgramReport,
-    where: _Locator,
-) -> list[Diagnostic]:
-    """Run the compiled model on every input the interpreter handled and compare (RASP5xx)."""
-    rows = [i for i, out in enumerate(evaluation.outputs) if out is not None]
-    if not rows:
-        return []
-    run = run_compiled(compiled.model, [evaluation.inputs[i] for i in rows])
-    numerical = rasp.is_numerical(program.sop)
-    for k, i in enumerate(rows):
-        expected, got = evaluation.outputs[i], run.outputs[k]
-        if not outputs_agree(expected, got, numerical):
-            return _mismatch(program, config, evaluation, compiled, run.residual[k], i, got, where)
-    report.verified_inputs = len(rows)
-    return []
-
-
-def _mismatch(
-    program: Program,
-    config: Config,
-    evaluation: Evaluation,
-    compiled: Compiled,
-    residual: np.ndarray,
-    row: int,
-    got: list,
-    where: _Locator,
-) -> list[Diagnostic]:
-    """Locate a miscompilation at the first operation whose compiled value is wrong."""
-    xs, expected = evaluation.inputs[row], evaluation.outputs[row]
-    trace = evaluation.trace(row)
-    culprit, culprit_expected, culprit_got = program.sop, expected, got
-    for expr in walk(program.sop):
-        if not isinstance(expr, rasp.SOp) or id(expr) not in trace:
-            continue
-        decoded = decode_sop(expr, compiled, residual, len(xs))
-        if decoded is not None and not outputs_agree(
-            trace[id(expr)], decoded, rasp.is_numerical(expr)
-        ):
-            culprit, culprit_expected, culprit_got = expr, trace[id(expr)], decoded
-            break
-    message = (
-        f"miscompilation: the compiled model disagrees with the RASP interpreter at "
-        f"{_name(culprit)} on input {xs}: "
-        f"expected {format_values(culprit_expected)}, got {format_values(culprit_got)}"
-    )
-    if culprit is not program.sop:
-        message += f"; program output expected {format_values(expected)}, got {format_values(got)}"
-    related = [] if culprit is program.sop else [(program.sop, f"`{program.name}`, the output")]
-    found = [where.diagnostic("RASP501", culprit, message, related, on=xs)]
-    hint = _approximation_hint(culprit, config, compiled, trace)
-    if hint:
-        found.append(where.diagnostic("RASP603", culprit, f"{_name(culprit)} {hint}"))
     return found
 
 

@@ -1,17 +1,16 @@
-"""tracr's model assembly and forward pass in NumPy: same weights, no haiku, no JAX.
+"""tracr's model assembly in NumPy: same weights, no haiku, no JAX.
 
 Stock tracr builds a haiku model and calls `init` only to learn the parameter shapes, then
 overwrites every weight with float64 NumPy products cast to float32 (1.5 to 3 s per new program,
 plus JIT on the first `apply`). Here the same products are written into float32 arrays of the
-same shapes, so the parameters are bit-identical to `compile_rasp_to_model`'s, and the forward
-pass (one-hot embeddings, attention with BOS, PAD and causal masks, ReLU MLPs, unembedding) runs
-on a whole batch of padded inputs in a few NumPy calls.
+same shapes, so the parameters are bit-identical to `compile_rasp_to_model`'s. The result is
+plain data (`raspstudio.evidence.FastModel`), run by `raspstudio.judge.forward`.
 
 Ported from tracr's `assemble.py` and `craft_model_to_transformer.py` (Apache 2.0, DeepMind).
 """
 
 import itertools
-from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -20,42 +19,13 @@ from tracr.craft import bases, transformers, vectorspace_fns
 from tracr.rasp import rasp
 from tracr.transformer import encoder
 
-Params = dict[str, dict[str, np.ndarray]]
-
-
-@dataclass
-class ModelConfig:
-    """The shape of the compiled transformer (tracr's TransformerConfig, minus JAX)."""
-
-    num_heads: int
-    num_layers: int
-    key_size: int
-    mlp_hidden_size: int
-    causal: bool = False
-
-
-@dataclass
-class FastModel:
-    """What `compile_rasp_to_model` returns, as plain NumPy."""
-
-    params: Params
-    model_config: ModelConfig
-    residual_labels: list[str]
-    input_encoder: encoder.CategoricalEncoder
-    output_encoder: encoder.Encoder
-    unembed: np.ndarray  # [residual, output] projection read by the unembedding
-    categorical_output: bool
-
-
-@dataclass
-class Forward:
-    """A batched forward pass: decoded outputs and everything a front end may draw."""
-
-    outputs: list[list]  # per input, BOS dropped
-    residual: np.ndarray  # final residual stream [batch, T, D]
-    embedded: np.ndarray | None = None  # after the embeddings [batch, T, D], with keep_layers
-    layer_residuals: list[np.ndarray] = field(default_factory=list)  # after each half-layer
-    attention: list[np.ndarray | None] = field(default_factory=list)  # per layer [B, H, T, T]
+from raspstudio.evidence import (
+    CategoricalEncoding,
+    FastModel,
+    ModelConfig,
+    NumericalEncoding,
+    Params,
+)
 
 
 def assemble_model(
@@ -89,17 +59,13 @@ def assemble_model(
         params=params,
         model_config=config,
         residual_labels=[str(d) for d in residual_space.basis],
-        input_encoder=encoder.CategoricalEncoder(
-            basis=tokens_space.basis,
-            enforce_bos=True,
-            bos_token=compiler_bos,
-            pad_token=compiler_pad,
-            max_seq_len=max_seq_len + 1,
+        input_encoder=CategoricalEncoding(
+            {d.value: i for i, d in enumerate(tokens_space.basis)}, compiler_bos, compiler_pad
         ),
         output_encoder=(
-            encoder.CategoricalEncoder(basis=output_space.basis)
+            CategoricalEncoding({d.value: i for i, d in enumerate(output_space.basis)})
             if categorical_output
-            else encoder.NumericalEncoder()
+            else NumericalEncoding()
         ),
         unembed=vectorspace_fns.project(residual_space, output_space).matrix.astype(np.float32),
         categorical_output=categorical_output,
@@ -210,73 +176,37 @@ def _zeros(rows: int, cols: int) -> dict[str, np.ndarray]:
     return {"w": np.zeros((rows, cols), np.float32), "b": np.zeros((cols,), np.float32)}
 
 
-def encode_batch(
-    enc: encoder.CategoricalEncoder, inputs: list[list], width: int | None = None
-) -> np.ndarray:
-    """Token ids [batch, width]: BOS, the input, then PAD (width: longest input + BOS)."""
-    width = width or 1 + max((len(xs) for xs in inputs), default=0)
-    ids = np.full((len(inputs), width), enc.pad_encoding, dtype=np.int32)
-    for row, xs in enumerate(inputs):
-        ids[row, : len(xs) + 1] = enc.encode([enc.bos_token, *xs])
-    return ids
+def from_stock(model: Any, residual_labels: list[str], output_labels: list[str]) -> FastModel:
+    """Stock tracr's model (`--backend jax`) as the same plain data: its weights, our encodings.
 
-
-def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> Forward:
-    """Run the compiled model on many inputs at once; PAD positions are never attended to."""
-    config, params = model.model_config, model.params
-    ids = encode_batch(model.input_encoder, inputs)
-    width = ids.shape[1]
-    x = params["token_embed"]["embeddings"][ids] + params["pos_embed"]["embeddings"][:width]
-    mask = (ids != model.input_encoder.pad_encoding)[:, None, None, :]  # keys [B, 1, 1, T]
-    if config.causal:
-        mask = mask & np.tril(np.ones((width, width), dtype=bool))[None, None]
-    result = Forward(outputs=[], residual=x, embedded=x if keep_layers else None)
-    for layer in range(config.num_layers):
-        prefix = f"transformer/layer_{layer}"
-        x, weights = _attention(x, mask, params, f"{prefix}/attn", config)
-        x_after_attention = x
-        x = _mlp(x, params, f"{prefix}/mlp")
-        if keep_layers:  # None where a layer's attention is unused
-            result.layer_residuals += [x_after_attention, x]
-            result.attention.append(weights)
-    result.residual = x
-    out = x @ model.unembed
-    if model.categorical_output:
-        decoded = out.argmax(axis=-1)
-    else:
-        decoded = out[..., 0] if out.shape[-1] == 1 else out
-    for row, xs in enumerate(inputs):
-        values = decoded[row, 1 : len(xs) + 1].tolist()
-        result.outputs.append(model.output_encoder.decode(values))
-    return result
-
-
-def _attention(
-    x: np.ndarray, mask: np.ndarray, params: Params, name: str, config: ModelConfig
-) -> tuple[np.ndarray, np.ndarray | None]:
-    linear = params[f"{name}/linear"]
-    if not linear["w"].any():
-        return x, None  # an unused half-layer adds exactly zero
-    batch, width, _ = x.shape
-    heads, k = config.num_heads, config.key_size
-
-    def project(part: str) -> np.ndarray:
-        p = params[f"{name}/{part}"]
-        return (x @ p["w"] + p["b"]).reshape(batch, width, heads, k)
-
-    logits = np.einsum("bthd,bThd->bhtT", project("query"), project("key"))
-    logits = logits / np.sqrt(k).astype(np.float32)
-    logits = np.where(mask, logits, np.float32(-1e30))
-    logits = logits - logits.max(axis=-1, keepdims=True)
-    weights = np.exp(logits)
-    weights /= weights.sum(axis=-1, keepdims=True)
-    attended = np.einsum("bhtT,bThd->bthd", weights, project("value"))
-    return x + (attended.reshape(batch, width, heads * k) @ linear["w"] + linear["b"]), weights
-
-
-def _mlp(x: np.ndarray, params: Params, name: str) -> np.ndarray:
-    first, second = params[f"{name}/linear_1"], params[f"{name}/linear_2"]
-    if not second["w"].any():
-        return x
-    hidden = np.maximum(x @ first["w"] + first["b"], 0)
-    return x + (hidden @ second["w"] + second["b"])
+    `output_labels` are the residual labels the unembedding reads, in output order.
+    """
+    params = {
+        m: {k: np.asarray(v) for k, v in values.items()} for m, values in model.params.items()
+    }
+    config = model.model_config
+    index = {label: i for i, label in enumerate(residual_labels)}
+    unembed = np.zeros((len(residual_labels), len(output_labels)), np.float32)
+    for column, label in enumerate(output_labels):
+        unembed[index[label], column] = 1
+    categorical = isinstance(model.output_encoder, encoder.CategoricalEncoder)
+    tokens = model.input_encoder
+    return FastModel(
+        params=params,
+        model_config=ModelConfig(
+            config.num_heads,
+            config.num_layers,
+            config.key_size,
+            config.mlp_hidden_size,
+            bool(config.causal),
+        ),
+        residual_labels=list(residual_labels),
+        input_encoder=CategoricalEncoding(
+            dict(tokens.encoding_map), tokens.bos_token, tokens.pad_token
+        ),
+        output_encoder=CategoricalEncoding(dict(model.output_encoder.encoding_map))
+        if categorical
+        else NumericalEncoding(),
+        unembed=unembed,
+        categorical_output=categorical,
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.pipeline.check import outputs_agree
+from raspstudio.judge.verdict import outputs_agree
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.rasp_to_model import Compiled, CompileFailure, compile_program
 from raspstudio.pipeline.run_model import run_compiled

@@ -3,8 +3,7 @@
 tracr gives every SOp its own residual directions (its OUTPUT_BASIS), written once by the
 half-layer that computes it. Decoding those directions after the embeddings and after each
 half-layer shows where each variable appears and what value it holds there: the compiled
-counterpart of the interpreter's per-expression values. `check` uses the same decoding to find
-the first operation of a miscompiled program whose compiled value is wrong.
+counterpart of the interpreter's per-expression values.
 """
 
 from dataclasses import dataclass
@@ -14,7 +13,8 @@ import numpy as np
 from tracr.compiler import nodes
 from tracr.rasp import rasp
 
-from raspstudio.pipeline.numpy_model import FastModel, forward
+from raspstudio.evidence import FastModel
+from raspstudio.judge.forward import forward
 from raspstudio.pipeline.rasp_to_model import Compiled
 from raspstudio.pipeline.spans import display_name
 from raspstudio.report import ResidualTrace, TracedVariable, TraceStage
@@ -55,17 +55,6 @@ def read_values(node: dict, block: np.ndarray) -> list:
         return block[:, 0].tolist()
     basis = node[nodes.OUTPUT_BASIS]
     return [basis[int(np.argmax(row))].value for row in block]
-
-
-def decode_sop(
-    expr: rasp.SOp, compiled: Compiled, residual: np.ndarray, length: int
-) -> list | None:
-    """An SOp's value at each input position (BOS dropped), read back from a residual [T, D]."""
-    node = compiled.graph.nodes.get(expr.label)
-    dims = None if node is None else output_dims(node, compiled.model.residual_labels)
-    if dims is None:
-        return None
-    return read_values(node, residual[1 : length + 1][:, dims])
 
 
 def trace_residual(compiled: Compiled, tokens: list) -> ResidualTrace:

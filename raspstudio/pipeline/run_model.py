@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from raspstudio.pipeline.numpy_model import FastModel, Forward, encode_batch, forward
+from raspstudio.evidence import FastModel
+from raspstudio.judge.forward import Forward, encode_batch, forward
 
 BATCH = 256
 

@@ -10,7 +10,8 @@ from typing import Any
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.pipeline.check import ProgramCheck, analyze_program, compile_and_verify
+from raspstudio.evidence import Evidence, ModelEvidence
+from raspstudio.pipeline import check
 from raspstudio.pipeline.load import LoadedFile, Program, load_file
 from raspstudio.pipeline.probe import RequestError, interpret, layers, run_on_input
 from raspstudio.pipeline.spans import traceback_span
@@ -22,7 +23,7 @@ from raspstudio.worker.views import describe_program
 __all__ = ["HANDLERS", "RequestError", "current_path", "traceback_span"]  # for __main__.py
 
 _state: dict[str, LoadedFile] = {}
-_checks: dict[str, ProgramCheck] = {}  # analysed (then verified) programs of the loaded file
+_checks: dict[str, check.ProgramCheck] = {}  # analysed (then verified) programs of the loaded file
 
 
 def current_path(op: str) -> str:
@@ -65,37 +66,59 @@ def _program(name: str | None) -> tuple[LoadedFile, Program]:
     raise RequestError(f"no program named {name!r}; the file defines: {', '.join(names) or 'none'}")
 
 
-def analyze(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
-    """Validate and evaluate one program; keeps the result for `verify`."""
+def analyze(name: str) -> tuple[ProgramReport, list[Diagnostic], Evidence]:
+    """Validate and evaluate one program; keeps the result for `verify`.
+
+    Returns the findings and the evidence the judge (in the front end) decides from.
+    """
     loaded, program = _program(name)
-    _checks[name] = analyze_program(program, loaded.config, loaded.reference)
-    return _checks[name].report, _checks[name].diagnostics
+    result = _checks[name] = check.analyze_program(program, loaded.config, loaded.reference)
+    return result.report, result.diagnostics, result.evidence
 
 
-def verify(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
-    """Compile the analysed program and compare; returns only the new diagnostics."""
+def verify(name: str) -> tuple[ProgramReport, list[Diagnostic], ModelEvidence | None]:
+    """Compile the analysed program: the new diagnostics, and the model for the judge."""
+    result = _analysed(name)
+    found = check.compile_checked(result)
+    evidence = check.model_evidence(result) if result.compiled else None
+    return result.report, found, evidence
+
+
+def trace(name: str, row: int) -> list:
+    """Each operation's interpreter value on input `row`, for the judge to locate a mismatch."""
+    result = _analysed(name)
+    if not result.operations or not 0 <= row < len(result.evaluation.inputs):
+        raise RequestError(f"no compiled operations or no input {row} for {name!r}")
+    return check.operation_values(result, row)
+
+
+def hint(name: str, label: str, row: int) -> list[Diagnostic]:
+    """RASP603 for the operation the judge blamed, if an approximation explains it."""
+    return check.approximation_hint(_analysed(name), label, row)
+
+
+def _analysed(name: str) -> check.ProgramCheck:
     if name not in _checks:
         raise RequestError(f"program {name!r} has not been analysed")
-    result = _checks[name]
-    return result.report, compile_and_verify(result)
+    return _checks[name]
 
 
 def describe(name: str, example: list | None = None) -> ProgramView:
     """Values on the running example and, once verified, value sets and layer placements."""
     loaded, program = _program(name)
-    check = _checks.get(name)
-    compiled = check.compiled if check else None
+    checked = _checks.get(name)
+    compiled = checked.compiled if checked else None
     return describe_program(name, program.sop, loaded.config, example, compiled)
 
 
 def export(name: str) -> dict[str, Any]:
     """The testbed of a program this worker has just checked and verified (testbed.py)."""
     loaded, program = _program(name)
-    check = _checks.get(name)
-    if check is None or check.compiled is None:
+    checked = _checks.get(name)
+    if checked is None or checked.compiled is None:
         raise RequestError(f"program {name!r} has not been compiled and verified")
     spec = ((loaded.namespace or {}).get("__doc__") or "").strip().split("\n")[0]
-    return testbed(program, loaded.config, check.compiled, spec)
+    return testbed(program, loaded.config, checked.compiled, spec)
 
 
 def run(name: str | None, tokens: list) -> dict[str, Any]:
@@ -168,6 +191,8 @@ HANDLERS = {
     "load": load,
     "analyze": analyze,
     "verify": verify,
+    "trace": trace,
+    "hint": hint,
     "describe": describe,
     "run": run,
     "compile": compile,

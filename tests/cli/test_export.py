@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from raspstudio.pipeline.inputs import input_space
+from raspstudio.judge.inputs import input_space
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import load_file
 from raspstudio.pipeline.rasp_to_model import compile_program

@@ -1,16 +1,19 @@
-"""Hostile files through the real language server: the key stays out of user code, and a file
-that poisons the checker cannot change the diagnostics of a file checked after it."""
+"""Hostile files through the real language server: the key stays out of user code, a file that
+poisons the checker cannot change the diagnostics of a file checked after it, and a file that
+tampers with the checker still gets its error (tests/fixtures/forging/)."""
 
 import os
 import sys
 import uuid
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.engine.test_containment import POISONS_LATER_FILES, READS_THE_KEY
+from tests.engine.test_forged_verdicts import CAUGHT, FORGING
 from tests.lsp_support import FIXTURES, ROOT, _make_client, open_document
 
 SECRET = f"sk-test-{uuid.uuid4().hex}"
@@ -44,3 +47,10 @@ async def test_a_poisoning_file_does_not_change_the_next_files_diagnostics(clien
     wrong = FIXTURES / "negative_numerical_map.py"
     uri = await open_document(client, tmp_path / "wrong.py", wrong.read_text())
     assert "RASP501" in [d.code for d in client.diagnostics[uri]]
+
+
+@pytest.mark.parametrize("path", FORGING, ids=lambda p: p.stem)
+async def test_a_file_cannot_forge_its_own_diagnostics(client, tmp_path: Path, path: Path):
+    uri = await open_document(client, tmp_path / path.name, path.read_text())
+    codes = {d.code for d in client.diagnostics[uri]}
+    assert codes & CAUGHT, [d.message for d in client.diagnostics[uri]]

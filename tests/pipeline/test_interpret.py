@@ -9,7 +9,7 @@ from tracr.compiler import lib, test_cases
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.pipeline.inputs import input_space
+from raspstudio.judge.inputs import input_space
 from raspstudio.pipeline.interpret import batched as interpret_batched
 from raspstudio.pipeline.interpret.per_input import evaluate_each, evaluate_program
 from raspstudio.pipeline.load import load_file

@@ -19,10 +19,11 @@ from tracr.compiler import compiling, lib, test_cases
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.pipeline.inputs import input_space
+from raspstudio.evidence import FastModel
+from raspstudio.judge.forward import forward
+from raspstudio.judge.inputs import input_space
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import load_file
-from raspstudio.pipeline.numpy_model import FastModel, forward
 from raspstudio.pipeline.rasp_to_model import CompileFailure, compile_program
 from raspstudio.pipeline.run_model import run_compiled
 

@@ -1,6 +1,6 @@
 """The input space: exhaustive when small, deterministic samples otherwise."""
 
-from raspstudio.pipeline.inputs import input_space, space_size
+from raspstudio.judge.inputs import input_space, space_size
 
 
 def test_exhaustive_when_within_budget_shortest_first():

@@ -1,0 +1,254 @@
+"""Verdicts from evidence: is the interpreter right about `reference`, is the model right?
+
+Two judgements, each after its stage of the check:
+
+- `judge_analysis(evidence)`: the worker evaluated exactly the input space the judge chooses
+  for the file's configuration (a patched `itertools.product` cannot shrink it), and the
+  program agrees with its `reference` on every input (RASP502).
+- `judge_model(evidence, compiled, trace)`: the compiled model, run here, gives the
+  interpreter's output on every input the interpreter handled (RASP501, else the count of
+  verified inputs). On a disagreement, `trace(row)` asks the worker for every operation's value
+  on that input, and the first operation whose compiled value differs is blamed.
+
+Evidence that does not fit what was asked (another input space, a model for another
+vocabulary, malformed weights) is refused with RASP504: only a program tampering with the
+checker produces it.
+"""
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from raspstudio.evidence import Evidence, FastModel, ModelEvidence, Operation
+from raspstudio.judge.forward import forward
+from raspstudio.judge.inputs import input_space
+from raspstudio.report import Diagnostic, Span, format_values
+
+TOLERANCE = 1e-3  # numerical outputs: absolute and relative
+
+
+@dataclass
+class ModelVerdict:
+    """What the judge found about a compiled model."""
+
+    verified_inputs: int
+    diagnostics: list[Diagnostic]
+    culprit: Operation | None = None  # the operation blamed for a miscompilation
+    row: int | None = None  # the input it was found on (an index into evidence.inputs)
+
+
+def same(expected: Any, got: Any, numerical: bool) -> bool:
+    if expected is None:
+        return True  # tracr leaves None outputs undefined; RASP601 warns about them
+    if numerical and isinstance(expected, int | float) and isinstance(got, int | float):
+        return math.isclose(expected, got, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    return expected == got
+
+
+def outputs_agree(expected: list, got: list, numerical: bool) -> bool:
+    return len(expected) == len(got) and all(
+        same(e, g, numerical) for e, g in zip(expected, got, strict=True)
+    )
+
+
+def sampled(evidence: Evidence) -> bool:
+    """Whether the input space is a sample rather than every sequence."""
+    try:
+        return _input_space(evidence)[1]
+    except MALFORMED:
+        return False
+
+
+def _input_space(evidence: Evidence) -> tuple[list[list], bool]:
+    """The judge's own input space for the evidence's configuration (read-only, cached).
+
+    Its size is checked against the number of inputs the worker sent before it is built, so a
+    configuration claiming billions of inputs costs nothing here.
+    """
+    vocab, max_seq_len, max_inputs = evidence.vocab, evidence.max_seq_len, evidence.max_inputs
+    if not all(isinstance(n, int) and n >= 1 for n in (max_seq_len, max_inputs)):
+        raise ValueError("MAX_SEQ_LEN and max_inputs must be positive integers")
+    if not vocab:
+        raise ValueError("the vocabulary is empty")
+    sent, total = len(evidence.inputs), 0
+    for n in range(1, max_seq_len + 1):
+        total += len(vocab) ** n
+        if total > sent:
+            break
+    if min(total, max_inputs) != sent:
+        raise ValueError(f"it sent {sent} inputs for an input space of {min(total, max_inputs)}")
+    try:
+        key = (tuple(vocab), max_seq_len, max_inputs)
+        hash(key)
+    except TypeError as e:
+        raise ValueError(f"the vocabulary cannot be read ({e})") from None
+    return _cached_space(*key)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_space(vocab: tuple, max_seq_len: int, max_inputs: int) -> tuple[list[list], bool]:
+    return input_space(vocab, max_seq_len, max_inputs)
+
+
+MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError)  # from forged data
+
+
+def judge_analysis(evidence: Evidence) -> list[Diagnostic]:
+    """RASP504 if the worker evaluated another input space; RASP502/503 for the reference."""
+    try:
+        return _judge_analysis(evidence)
+    except MALFORMED as e:
+        return [_forged(evidence, f"its evidence is malformed ({type(e).__name__}: {e})")]
+
+
+def _judge_analysis(evidence: Evidence) -> list[Diagnostic]:
+    refused = _refusal(evidence)
+    if refused:
+        return [_forged(evidence, refused)]
+    if evidence.reference_error is not None:
+        return [evidence.reference_error]
+    if evidence.reference is None:
+        return []
+    for xs, out, expected in zip(
+        evidence.inputs, evidence.outputs, evidence.reference, strict=True
+    ):
+        if out is None:
+            continue
+        if not isinstance(expected, list):
+            return [_forged(evidence, "the reference's outputs are missing for some inputs")]
+        if not outputs_agree(expected, out, numerical=True):
+            return [
+                Diagnostic(
+                    "RASP502",
+                    f"`{evidence.program}` disagrees with reference() on input {xs}: "
+                    f"reference gives {expected}, the program gives {out}",
+                    evidence.span,
+                    evidence.program,
+                    input=list(xs),
+                )
+            ]
+    return []
+
+
+def _refusal(evidence: Evidence) -> str | None:
+    """Why the analysis evidence cannot be judged, or None if it can."""
+    try:
+        expected, _ = _input_space(evidence)
+    except ValueError as e:
+        return f"it evaluated another input space than its configuration's ({e})"
+    if evidence.inputs != expected:
+        return "it evaluated other inputs than the input space of its configuration"
+    if len(evidence.outputs) != len(expected):
+        return "it gave a different number of outputs than inputs"
+    for xs, out in zip(expected, evidence.outputs, strict=True):
+        if out is not None and (not isinstance(out, list) or len(out) != len(xs)):
+            return f"its output on input {xs} is not one value per position"
+    if evidence.reference is not None and len(evidence.reference) != len(expected):
+        return "it gave a different number of reference outputs than inputs"
+    return None
+
+
+def judge_model(
+    evidence: Evidence, compiled: ModelEvidence, trace: Callable[[int], list]
+) -> ModelVerdict:
+    """Run the compiled model on every input the interpreter handled, and compare.
+
+    `trace(row)` gives each operation's interpreter values on input `row` (one list per entry
+    of `compiled.operations`, None where it has none); it is asked only on a disagreement.
+    """
+    try:
+        return _judge_model(evidence, compiled, trace)
+    except MALFORMED as e:
+        why = f"its evidence is malformed ({type(e).__name__}: {e})"
+        return ModelVerdict(0, [_forged(evidence, why)])
+
+
+def _judge_model(
+    evidence: Evidence, compiled: ModelEvidence, trace: Callable[[int], list]
+) -> ModelVerdict:
+    model = compiled.model
+    refused = _refusal(evidence) or _model_refusal(evidence, model)
+    if refused:
+        return ModelVerdict(0, [_forged(evidence, refused)])
+    rows = [i for i, out in enumerate(evidence.outputs) if out is not None]
+    if not rows:
+        return ModelVerdict(0, [])
+    run = forward(model, [evidence.inputs[i] for i in rows])
+    numerical = not model.categorical_output
+    for k, row in enumerate(rows):
+        expected, got = evidence.outputs[row], run.outputs[k]
+        if not outputs_agree(expected, got, numerical):
+            values = trace(row)
+            return _mismatch(evidence, compiled, run.residual[k], row, got, values)
+    return ModelVerdict(len(rows), [])
+
+
+def _model_refusal(evidence: Evidence, model: FastModel) -> str | None:
+    """Why a compiled model cannot stand for this program's configuration, or None."""
+    encoding = model.input_encoder.encoding_map
+    tokens = set(encoding) - {model.input_encoder.bos_token, model.input_encoder.pad_token}
+    if tokens != set(evidence.vocab):
+        return "its compiled model reads another vocabulary than its configuration"
+    if model.params["pos_embed"]["embeddings"].shape[0] < evidence.max_seq_len + 1:
+        return "its compiled model is shorter than MAX_SEQ_LEN"
+    return None
+
+
+def _mismatch(
+    evidence: Evidence,
+    compiled: ModelEvidence,
+    residual: np.ndarray,
+    row: int,
+    got: list,
+    values: list,
+) -> ModelVerdict:
+    """Blame the first operation whose compiled value is wrong (else the program itself)."""
+    xs, expected = evidence.inputs[row], evidence.outputs[row]
+    output = compiled.operations[0] if compiled.operations else None  # walk order: output first
+    culprit, culprit_expected, culprit_got = output, expected, got
+    for operation, interpreted in zip(compiled.operations, values, strict=False):
+        if interpreted is None:
+            continue
+        decoded = _decode(operation, residual, len(xs))
+        if not outputs_agree(interpreted, decoded, operation.numerical):
+            culprit, culprit_expected, culprit_got = operation, interpreted, decoded
+            break
+    what = f"`{evidence.program}`" if culprit is None else f"`{culprit.name}` ({culprit.kind})"
+    message = (
+        f"miscompilation: the compiled model disagrees with the RASP interpreter at {what} on "
+        f"input {xs}: expected {format_values(culprit_expected)}, got {format_values(culprit_got)}"
+    )
+    related: list[tuple[Span, str]] = []
+    if culprit is not output:
+        message += f"; program output expected {format_values(expected)}, got {format_values(got)}"
+        related = [
+            (
+                (output.span if output else None) or evidence.span,
+                f"`{evidence.program}`, the output",
+            )
+        ]
+    where = (culprit.span if culprit else None) or evidence.span
+    diagnostic = Diagnostic("RASP501", message, where, evidence.program, related, list(xs))
+    return ModelVerdict(0, [diagnostic], culprit, row)
+
+
+def _decode(operation: Operation, residual: np.ndarray, length: int) -> list:
+    """An operation's value at each input position, read from its residual directions."""
+    block = residual[1 : length + 1][:, operation.dims]
+    if operation.numerical:
+        return block[:, 0].tolist()
+    return [operation.values[int(i)] for i in np.argmax(block, axis=1)]
+
+
+def _forged(evidence: Evidence, why: str) -> Diagnostic:
+    return Diagnostic(
+        "RASP504",
+        f"the worker's results for `{evidence.program}` were refused: {why}. Something in the "
+        "file changed how it is checked; no verdict is given",
+        evidence.span,
+        evidence.program,
+    )

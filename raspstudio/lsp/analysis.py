@@ -1,15 +1,22 @@
-"""Analysing documents as they are edited: coalesced, one at a time, never published stale.
+"""Analysing documents as they are edited: coalesced, one at a time, never older than shown.
 
 Each edit restarts a short quiet timer for its document; when it expires, the document's latest
 text is checked by the engine in the one engine thread (the worker serves one file at a time).
+However fast the typing, a check starts at most `MAX_WAIT` after the first edit it has not seen.
 The engine yields a report after each stage, and each is published at once, so cheap results
-(load, evaluation, validation) appear before verification finishes. A report for a version the
-editor has since replaced is dropped, and the worker request computing it is cancelled.
+(load, evaluation, validation) appear before verification finishes.
+
+A check is not cancelled because the text moved on: cancelling on every keystroke would mean
+no diagnostics at all while typing, and an interrupt that lands in native code costs a worker
+restart. It finishes and is published with its own version, unless a newer version's results
+are already out; the next check then starts at once. Only a check still running `STALE_LIMIT`
+after its text changed (a program looping until the timeout, say) is stopped for the new text.
 """
 
 import asyncio
 import copy
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +32,10 @@ from raspstudio.syntax import syntax_diagnostics
 
 if TYPE_CHECKING:
     from raspstudio.lsp.app import RaspServer
+
+MAX_WAIT = 1.0  # seconds: the longest an edit waits for a check while typing goes on
+STALE_LIMIT = 3.0  # seconds a check may run on after its text changed before it is stopped
+TAKE_GUARD = 30.0  # seconds; the event loop hands over a text at once unless it is stopping
 
 
 @dataclass
@@ -52,6 +63,10 @@ class Analyzer:
         self._timers: dict[str, asyncio.Task] = {}
         self._published: dict[str, asyncio.Event] = {}
         self._running: str | None = None  # the uri the engine thread is checking
+        self._running_since = 0.0  # when that check started (time.monotonic)
+        self._unchecked: dict[str, float] = {}  # uri -> when its first unchecked edit came
+        self._queued: set[str] = set()  # uris with a check waiting for the engine thread
+        self._checked: dict[str, int] = {}  # uri -> the last version a check started on
         self._job: object | None = None  # the in_engine call the engine thread is running
 
     async def in_engine(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -76,20 +91,28 @@ class Analyzer:
                 self.server.engine.worker.cancel()
             raise
 
-    def schedule(self, uri: str) -> None:
-        """Analyse `uri`'s latest text once its edits pause."""
+    def schedule(self, uri: str, again: bool = False) -> None:
+        """Analyse `uri`'s latest text once its edits pause (or MAX_WAIT after the first);
+        `again`: even if that version was checked (settings or sibling modules changed)."""
+        if again:
+            self._checked.pop(uri, None)
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        if self._running == uri:
-            self.server.engine.worker.cancel()  # its result would be stale anyway
-        self._timers[uri] = asyncio.ensure_future(self._after_quiet(uri))
+        now = time.monotonic()
+        first = self._unchecked.setdefault(uri, now)
+        if self._running == uri and now - self._running_since > STALE_LIMIT:
+            self.server.engine.worker.cancel()  # stuck on text that is gone: stop it
+        quiet = min(self.server.settings.debounce, max(0.0, first + MAX_WAIT - now))
+        self._timers[uri] = asyncio.ensure_future(self._after_quiet(uri, quiet))
 
     def forget(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
         self.results.pop(uri, None)
+        self._unchecked.pop(uri, None)
+        self._checked.pop(uri, None)
 
     def version(self, uri: str) -> int | None:
         """The editor's current version of `uri` (None once closed); safe from any thread."""
@@ -117,31 +140,49 @@ class Analyzer:
             except TimeoutError:
                 return self.results.get(uri)
 
-    async def _after_quiet(self, uri: str) -> None:
-        await asyncio.sleep(self.server.settings.debounce)
+    async def _after_quiet(self, uri: str, quiet: float) -> None:
+        await asyncio.sleep(quiet)
         if self._timers.get(uri) is asyncio.current_task():
-            del self._timers[uri]
+            del self._timers[uri]  # from here on, a new edit schedules a check after this one
         document = self.server.workspace.text_documents.get(uri)
-        if document is None:
-            return
+        if document is None or uri in self._queued:
+            return  # the check already queued reads the latest text when it starts
         version, text = document.version, document.source
         progress = self.server.progress(f"Checking {Path(path_of(uri)).name}")
         try:
-            if not _uses_tracr(text):  # any other Python file: not ours to run
+            if not uses_tracr(text):  # any other Python file: not ours to run
+                self._unchecked.pop(uri, None)
                 self._publish(uri, version, FileReport(path_of(uri)), True)
-            elif self.server.settings.execute:
-                await self.in_engine(self._check, uri, version, text, progress)
-            else:  # an untrusted workspace: read the text, run nothing
+            elif not self.server.settings.execute:  # an untrusted workspace: run nothing
+                self._unchecked.pop(uri, None)
                 found = syntax_diagnostics(text, path_of(uri))
                 self._publish(uri, version, FileReport(path_of(uri), diagnostics=found), True)
+            else:
+                self._queued.add(uri)
+                await self.in_engine(self._check, uri, progress)
         finally:
+            self._queued.discard(uri)
             progress.end()
 
-    def _check(self, uri: str, version: int, text: str, progress: Any) -> None:
+    def _take(self, uri: str) -> tuple[int, str] | None:
+        """Event loop: the latest text of `uri` for the check starting now (None: nothing new)."""
+        self._queued.discard(uri)  # edits from now on need a check of their own
+        self._unchecked.pop(uri, None)
+        document = self.server.workspace.text_documents.get(uri)
+        if document is None or self._checked.get(uri) == document.version:
+            return None
+        self._checked[uri] = document.version
+        return document.version, document.source
+
+    def _check(self, uri: str, progress: Any) -> None:
         """Engine thread: every stage of the check, each handed to the event loop to publish."""
         loop = self.server.loop
         settings, engine = self.server.settings, self.server.engine
-        self._running = uri
+        taken = asyncio.run_coroutine_threadsafe(_call(self._take, uri), loop).result(TAKE_GUARD)
+        if taken is None:
+            return
+        version, text = taken
+        self._running, self._running_since = uri, time.monotonic()
         try:
             steps = engine.check_steps(
                 path_of(uri),
@@ -151,8 +192,8 @@ class Analyzer:
                 views=True,
             )
             for step, report in enumerate(steps):
-                if self.version(uri) != version:
-                    return
+                if self.version(uri) is None:
+                    return  # closed
                 snapshot = copy.deepcopy(report)
                 done = step == 2 * len(report.programs)
                 loop.call_soon_threadsafe(self._publish, uri, version, snapshot, done)
@@ -163,9 +204,9 @@ class Analyzer:
 
     def _publish(self, uri: str, version: int, report: FileReport, done: bool = False) -> None:
         document = self.server.workspace.text_documents.get(uri)
-        if document is None or document.version != version:
-            return
         previous = self.results.get(uri)
+        if document is None or (previous is not None and previous.version > version):
+            return
         diagnostics = [to_diagnostic(d, uri, document.lines) for d in report.diagnostics]
         views_changed = previous is None or previous.report.views != report.views
         self.results[uri] = Analysis(version, report, diagnostics, done, views_changed)
@@ -183,7 +224,11 @@ class Analyzer:
             self._published.setdefault(uri, asyncio.Event()).set()
 
 
-def _uses_tracr(text: str) -> bool:
+async def _call(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def uses_tracr(text: str) -> bool:
     """Whether the text imports tracr: program files do; other Python files are left alone."""
     return re.search(r"^\s*(from|import)\s+tracr\b", text, re.MULTILINE) is not None
 

@@ -9,18 +9,20 @@ import asyncio
 import copy
 import os
 import sys
+import threading
 import uuid
 from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from raspstudio.engine.file_requests import Engine
 from raspstudio.engine.worker_client import Worker
-from raspstudio.lsp import actions, commands, completion, hover, inlay, lenses, symbols
-from raspstudio.lsp.analysis import Analyzer
+from raspstudio.lsp import actions, commands, completion, framing, hover, inlay, lenses, symbols
+from raspstudio.lsp.analysis import Analyzer, uses_tracr
 from raspstudio.lsp.convert import from_position, range_to_characters, range_to_utf16
 from raspstudio.lsp.settings import Settings, parse_settings
 from raspstudio.scratch import private_folder, replace_file
@@ -107,6 +109,20 @@ class RaspServer(LanguageServer):
         self.examples: dict[str | None, list] = {}  # by uri; None: for every document
         self.warming: asyncio.Future | None = None  # the worker's start-up, begun at initialize
 
+    def start_io(self, stdin: Any, stdout: Any) -> None:
+        """pygls's stdio loop, with our reader (framing.py), which survives framing errors."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout))
+        on_error = lambda error: self.report_server_error(error, JsonRpcException)
+        try:
+            asyncio.run(framing.read_messages(stdin, self.protocol, self._stop_event, on_error))
+        except BrokenPipeError:
+            pass  # the client is gone
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
     # -- what handlers share -------------------------------------------------------------------
 
     def text_of(self, uri: str) -> str | None:
@@ -152,7 +168,7 @@ class RaspServer(LanguageServer):
 
     def reanalyze_all(self) -> None:
         for uri in list(self.workspace.text_documents):
-            self.analyzer.schedule(uri)
+            self.analyzer.schedule(uri, again=True)
 
     @property
     def pulls_diagnostics(self) -> bool:
@@ -246,7 +262,7 @@ def did_change(ls: RaspServer, params: lsp.DidChangeTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: RaspServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    ls.analyzer.schedule(params.text_document.uri)  # sibling modules may have changed
+    ls.analyzer.schedule(params.text_document.uri, again=True)  # sibling modules may have changed
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -352,13 +368,14 @@ def on_signature_help(ls: RaspServer, params: lsp.SignatureHelpParams) -> lsp.Si
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-def on_document_symbol(
+async def on_document_symbol(
     ls: RaspServer, params: lsp.DocumentSymbolParams
 ) -> list[lsp.DocumentSymbol]:
+    """Program files only, parsed off the event loop (a huge file takes seconds to parse)."""
     text = ls.text_of(params.text_document.uri)
-    if text is None:
+    if text is None or not uses_tracr(text):
         return []
-    found = symbols.document_symbols(text)
+    found = await asyncio.to_thread(symbols.document_symbols, text)
     _symbols_to_utf16(_lines(params.text_document.uri), found)
     return found
 

@@ -179,3 +179,68 @@ def test_params_of_the_wrong_type_are_answered_with_invalid_params():
         assert answer["error"]["code"] == -32602, answer
         assert answer["error"]["message"]  # says what was wrong
     assert raw.close() == 0
+
+
+def _started() -> RawClient:
+    raw = RawClient()
+    raw.send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    raw.wait_for(lambda m: m.get("id") == 1)
+    raw.send({"method": "initialized", "params": {}})
+    return raw
+
+
+def _request(msg_id: int, method: str = "shutdown_probe") -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": {}}).encode()
+
+
+def test_wrong_content_lengths_cost_one_message_not_the_connection():
+    raw = _started()
+    short, long = _request(2), _request(4)
+    raw.process.stdin.write(b"Content-Length: %d\r\n\r\n" % (len(short) - 7) + short)
+    raw.send_bytes(_request(3))
+    assert raw.wait_for(lambda m: m.get("id") == 3)["error"]["code"] == -32601
+    raw.process.stdin.write(b"Content-Length: %d\r\n\r\n" % (len(long) + 500) + long)
+    raw.send_bytes(_request(5))
+    assert raw.wait_for(lambda m: m.get("id") == 5)["error"]["code"] == -32601
+    assert raw.close() == 0
+
+
+def test_a_huge_content_length_is_refused_not_read():
+    raw = _started()
+    raw.process.stdin.write(b"Content-Length: 100000000000\r\n\r\n" + b"x" * 100_000)
+    raw.send_bytes(_request(2))
+    assert raw.wait_for(lambda m: m.get("id") == 2)["error"]["code"] == -32601
+    assert raw.close() == 0
+
+
+def _open(raw: RawClient, uri: str, text: str) -> None:
+    document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+    raw.send({"method": "textDocument/didOpen", "params": {"textDocument": document}})
+
+
+def test_symbols_are_for_program_files_and_never_block_other_requests(tmp_path: Path):
+    raw = _started()
+    other, program = (tmp_path / "data.py").as_uri(), (tmp_path / "big.py").as_uri()
+    _open(raw, other, "x = 1\n" * 200_000)  # 1.2 MB of Python that is not a RASP program
+    _open(raw, program, "from tracr.rasp import rasp\n" + "def f():\n    return 1\n" * 50_000)
+    raw.send(
+        {
+            "id": 2,
+            "method": "textDocument/documentSymbol",
+            "params": {"textDocument": {"uri": other}},
+        }
+    )
+    assert raw.wait_for(lambda m: m.get("id") == 2)["result"] == []
+    position = {"textDocument": {"uri": program}, "position": {"line": 0, "character": 0}}
+    raw.send(
+        {
+            "id": 3,
+            "method": "textDocument/documentSymbol",
+            "params": {"textDocument": {"uri": program}},
+        }
+    )
+    raw.send({"id": 4, "method": "textDocument/hover", "params": position})
+    raw.wait_for(lambda m: m.get("id") == 3)
+    answered = [m.get("id") for m in raw.messages if m.get("id") in (3, 4)]
+    assert answered == [4, 3]  # the hover did not wait for the big file's outline
+    assert raw.close() == 0

@@ -1,12 +1,12 @@
-"""What isolation costs: per-file check time and worker start, sandboxed and not, one run.
+"""What isolation costs: per-file check time and worker start, per sandbox, one run.
 
     .venv/bin/python benchmarks/isolation_bench.py [ROUNDS]
 
 Each round checks the same small library programs through a warm worker started with
-bubblewrap and one started without (`RASP_SANDBOX=none`), alternating, so load hits both
-alike. Every file is checked in a fresh child forked from the warm worker in both cases;
-the difference between the columns is the sandbox's share, and the per-file time includes
-the fork.
+bubblewrap, one confining itself with Landlock and seccomp (`RASP_SANDBOX=landlock`) and one
+with no sandbox (`RASP_SANDBOX=none`), alternating, so load hits all alike. Every file is
+checked in a fresh child forked from the warm worker in every case; the difference from the
+last column is the sandbox's share, and the per-file time includes the fork.
 """
 
 import os
@@ -27,9 +27,16 @@ FILES = [
 ]
 
 
-def _engine(sandboxed: bool) -> tuple[Engine, float]:
-    os.environ.pop("RASP_SANDBOX", None) if sandboxed else os.environ.update(RASP_SANDBOX="none")
+MODES = {"bubblewrap": None, "landlock": "landlock", "no sandbox": "none"}
+
+
+def _engine(mode: str) -> tuple[Engine, float]:
+    if MODES[mode] is None:
+        os.environ.pop("RASP_SANDBOX", None)
+    else:
+        os.environ["RASP_SANDBOX"] = MODES[mode]
     sandbox.bubblewrap_works.cache_clear()
+    sandbox.landlock_works.cache_clear()
     start = time.perf_counter()
     engine = Engine(Worker(timeout=60))
     engine.worker.ensure_started()
@@ -39,17 +46,17 @@ def _engine(sandboxed: bool) -> tuple[Engine, float]:
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     files = FILES
-    starts: dict[bool, float] = {}
-    engines: dict[bool, Engine] = {}
-    for sandboxed in (True, False):
-        engines[sandboxed], starts[sandboxed] = _engine(sandboxed)
-    times: dict[bool, list[float]] = {True: [], False: []}
+    starts: dict[str, float] = {}
+    engines: dict[str, Engine] = {}
+    for mode in MODES:
+        engines[mode], starts[mode] = _engine(mode)
+    times: dict[str, list[float]] = {mode: [] for mode in MODES}
     for _ in range(rounds):
-        for sandboxed in (True, False):
+        for mode in MODES:
             for path in files:
                 start = time.perf_counter()
-                report = engines[sandboxed].check_file(str(path))
-                times[sandboxed].append(time.perf_counter() - start)
+                report = engines[mode].check_file(str(path))
+                times[mode].append(time.perf_counter() - start)
                 assert all(p.verified_inputs for p in report.programs), report
     for engine in engines.values():
         engine.close()
@@ -58,16 +65,10 @@ def main() -> None:
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     print(f"{len(files)} library programs x {rounds} rounds, each check in a fresh forked child")
-    print(f"{'':28} {'bubblewrap':>12} {'no sandbox':>12} {'difference':>12}")
-    print(
-        f"{'worker start (ms)':28} {starts[True] * 1000:12.0f} {starts[False] * 1000:12.0f} "
-        f"{(starts[True] - starts[False]) * 1000:12.0f}"
-    )
-    with_, without = statistics.median(times[True]), statistics.median(times[False])
-    print(
-        f"{'check per file, median (ms)':28} {with_ * 1000:12.1f} {without * 1000:12.1f} "
-        f"{(with_ - without) * 1000:12.1f}"
-    )
+    print(f"{'':28}" + "".join(f"{mode:>12}" for mode in MODES))
+    print(f"{'worker start (ms)':28}" + "".join(f"{starts[m] * 1000:12.0f}" for m in MODES))
+    medians = {m: statistics.median(times[m]) * 1000 for m in MODES}
+    print(f"{'check per file, median (ms)':28}" + "".join(f"{medians[m]:12.1f}" for m in MODES))
 
 
 if __name__ == "__main__":

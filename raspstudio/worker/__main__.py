@@ -1,9 +1,10 @@
 """The worker process: a warm zygote that forks a fresh child for every file.
 
 Started by `raspstudio.engine.worker_client` (inside the sandbox, when there is one) as
-`python -P -m raspstudio.worker REQUESTS REPLIES CONTROL MEMORY_MB` (`-P`: the current folder
-stays off `sys.path`). Three pipes: requests in, replies out, and a control pipe on which a
-byte means "interrupt the request" and end-of-file means "the front end is gone".
+`python -P -m raspstudio.worker REQUESTS REPLIES CONTROL MEMORY_MB [--confine SCRATCH]` (`-P`:
+the current folder stays off `sys.path`; `--confine`: Landlock and seccomp, see confine.py).
+Three pipes: requests in, replies out, and a control pipe on which a byte means "interrupt the
+request" and end-of-file means "the front end is gone".
 
 Before its slow imports it points stdout at stderr (user prints must never reach a front end's
 stdout, the LSP channel), installs the interrupt handler, starts the control watcher and caps
@@ -99,8 +100,11 @@ class _Child:
 def _serve_in_child(handlers: Any, inbox: Connection, outbox: Connection) -> None:
     """The child's whole life: answer requests until the zygote closes the pipe, then exit."""
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
+    me = os.getpid()
 
     def reply(message: tuple) -> None:
+        if os.getpid() != me:  # a copy user code forked (and let return): it never answers
+            os._exit(0)
         try:
             data = wire.encode(message)
         except wire.NotPlainData as e:
@@ -165,6 +169,10 @@ def main() -> None:
     requests, replies, control, memory_mb = (int(arg) for arg in sys.argv[1:5])
     _zygote_fds = (requests, replies, control)
     signal.signal(signal.SIGUSR1, _interrupt)  # first: a cancel may come at any moment
+    if sys.argv[5:6] == ["--confine"]:  # no bubblewrap: confine ourselves (before any thread)
+        from raspstudio.worker.confine import confine
+
+        confine(sys.argv[6])
     os.dup2(2, 1)  # user prints go to stderr, never to the front end's stdout
     sys.stdout = sys.stderr
     threading.Thread(target=_watch, args=(control,), daemon=True).start()

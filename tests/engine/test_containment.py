@@ -4,7 +4,9 @@ Each test plants a file that attacks one way (a reply that runs code when unpick
 the API key, writing outside, opening a socket, poisoning the checker for later files, forking
 a process that outlives the check, surviving the front end's SIGTERM) and asserts the attack
 had no effect where it matters: in the front end, on the host, on other files' verdicts.
-These run with the sandbox `make test` installs (bubblewrap); `rasp doctor` says which is on.
+Each runs under bubblewrap (which `make test` installs) and under the fallback for machines
+without it (the worker confining itself with Landlock and seccomp); `rasp doctor` says which
+is on.
 """
 
 import json
@@ -21,6 +23,9 @@ import pytest
 from tests.conftest import FIXTURES, RASP, run_rasp
 
 GUARD = 60  # seconds; only against a hang
+# Each containment test runs under bubblewrap (which `make test` installs) and under the
+# fallback used where it is missing: the worker confining itself with Landlock and seccomp.
+SANDBOXES = {"bubblewrap": {}, "landlock": {"RASP_SANDBOX": "landlock"}}
 
 PICKLE_RIDER = """from tracr.rasp import rasp
 
@@ -106,6 +111,12 @@ while True:
 """
 
 
+@pytest.fixture(params=list(SANDBOXES))
+def sandbox(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment that selects a sandbox for `rasp`."""
+    return SANDBOXES[request.param]
+
+
 def test_a_reply_that_would_run_code_when_unpickled_runs_nothing(tmp_path: Path):
     marker = tmp_path / "rider-ran"
     program = tmp_path / "rider.py"
@@ -116,31 +127,32 @@ def test_a_reply_that_would_run_code_when_unpickled_runs_nothing(tmp_path: Path)
     assert "cannot leave the worker (plain data only)" in result.stderr
 
 
-def test_user_code_never_sees_the_api_key(tmp_path: Path):
+def test_user_code_never_sees_the_api_key(tmp_path: Path, sandbox: dict):
     secret = f"sk-test-{uuid.uuid4().hex}"
     program = tmp_path / "key.py"
     program.write_text(READS_THE_KEY)
-    result = run_rasp("check", str(program), env={"OPENAI_API_KEY": secret})
+    result = run_rasp("check", str(program), env={"OPENAI_API_KEY": secret, **sandbox})
     assert "RuntimeError while loading the file: the key is None" in result.stdout
     assert secret not in result.stdout + result.stderr
 
 
-def test_user_code_cannot_write_outside_its_scratch_folder(tmp_path: Path):
+def test_user_code_cannot_write_outside_its_scratch_folder(tmp_path: Path, sandbox: dict):
     target = tmp_path / "outside.txt"
     program = tmp_path / "writes.py"
     program.write_text(WRITES_OUTSIDE.format(target=str(target)))
-    result = run_rasp("check", str(program))
+    result = run_rasp("check", str(program), env=sandbox)
     assert not target.exists()
-    assert "RASP102" in result.stdout and "Read-only file system" in result.stdout
+    refused = "Permission denied" if sandbox else "Read-only file system"
+    assert "RASP102" in result.stdout and refused in result.stdout
 
 
-def test_user_code_reaches_no_socket(tmp_path: Path):
+def test_user_code_reaches_no_socket(tmp_path: Path, sandbox: dict):
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.5)
     program = tmp_path / "connects.py"
     program.write_text(CONNECTS.format(port=listener.getsockname()[1]))
     try:
-        result = run_rasp("check", str(program))
+        result = run_rasp("check", str(program), env=sandbox)
         assert result.returncode == 0, result.stdout
         with pytest.raises(TimeoutError):  # the check is over: any connection is queued now
             listener.accept()
@@ -148,11 +160,11 @@ def test_user_code_reaches_no_socket(tmp_path: Path):
         listener.close()
 
 
-def test_a_file_cannot_poison_the_verdicts_of_files_checked_after_it(tmp_path: Path):
+def test_a_file_cannot_poison_the_verdicts_of_files_checked_after_it(tmp_path, sandbox: dict):
     (tmp_path / "aaa_poison.py").write_text(POISONS_LATER_FILES)
     wrong = (FIXTURES / "negative_numerical_map.py").read_text()
     (tmp_path / "zzz_wrong.py").write_text(wrong)
-    result = run_rasp("check", str(tmp_path), "--format", "json")
+    result = run_rasp("check", str(tmp_path), "--format", "json", env=sandbox)
     files = {Path(f["path"]).name: f for f in json.loads(result.stdout)["files"]}
     assert "RASP501" in [d["code"] for d in files["zzz_wrong.py"]["diagnostics"]]
     assert result.returncode == 1
@@ -177,11 +189,11 @@ def _wait_until(condition, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_a_forked_process_does_not_outlive_the_check(tmp_path: Path):
+def test_a_forked_process_does_not_outlive_the_check(tmp_path: Path, sandbox: dict):
     tag = f"rasp-orphan-{uuid.uuid4().hex}"
     program = tmp_path / "forks.py"
     program.write_text(FORKS_AN_ORPHAN.format(tag=tag))
-    run_rasp("check", str(program))
+    run_rasp("check", str(program), env=sandbox)
     _wait_until(lambda: not _processes_with(tag), "the forked process ending")
 
 
@@ -210,13 +222,14 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=str)
-def test_the_worker_ends_with_the_front_end(tmp_path: Path, how: signal.Signals):
+def test_the_worker_ends_with_the_front_end(tmp_path, how: signal.Signals, sandbox: dict):
     program = tmp_path / "spins.py"
     program.write_text(LOOPS_AT_LOAD)
     front = subprocess.Popen(
         [str(RASP), "check", str(program), "--timeout", "3600"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, **sandbox},
     )
     try:
         # Running user code: the worker and the child it forked for this file (2 processes
@@ -241,7 +254,15 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def test_doctor_says_which_isolation_is_active():
-    result = run_rasp("doctor")
+@pytest.mark.parametrize(
+    "env, says",
+    [
+        ({}, "isolation: bubblewrap"),
+        ({"RASP_SANDBOX": "landlock"}, "isolation: landlock+seccomp"),
+        ({"RASP_SANDBOX": "none"}, "isolation: none (RASP_SANDBOX=none)"),
+    ],
+)
+def test_doctor_says_which_isolation_is_active(env: dict, says: str):
+    result = run_rasp("doctor", env=env)
     assert result.returncode == 0
-    assert result.stdout.startswith("isolation: bubblewrap")
+    assert result.stdout.startswith(says)

@@ -34,6 +34,7 @@ MAX_REQUEST = 256 * 1024 * 1024
 CPU_SECONDS = 600  # per child: a backstop for code the timeout could not stop
 FILE_BYTES = 64 * 1024 * 1024
 _child_pid = 0  # the child serving requests now; the control watcher interrupts it
+_seal: Any = None  # confine.no_new_processes, where seccomp is available
 _zygote_fds: tuple[int, ...] = ()  # the front end's pipes: a child closes them at once
 
 
@@ -100,6 +101,8 @@ class _Child:
 def _serve_in_child(handlers: Any, inbox: Connection, outbox: Connection) -> None:
     """The child's whole life: answer requests until the zygote closes the pipe, then exit."""
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
+    if _seal is not None:
+        _seal()  # user code may start threads, but no process
     me = os.getpid()
 
     def reply(message: tuple) -> None:
@@ -164,8 +167,17 @@ def _serve(handlers: Any, inbox: Connection, outbox: Connection) -> None:
         outbox.send_bytes(reply)
 
 
+def _sealer() -> Any:
+    """confine.no_new_processes, or None where libseccomp (or Linux) is missing."""
+    try:
+        from raspstudio.worker.confine import no_new_processes
+    except (ImportError, OSError):
+        return None
+    return no_new_processes
+
+
 def main() -> None:
-    global _zygote_fds
+    global _zygote_fds, _seal
     requests, replies, control, memory_mb = (int(arg) for arg in sys.argv[1:5])
     _zygote_fds = (requests, replies, control)
     signal.signal(signal.SIGUSR1, _interrupt)  # first: a cancel may come at any moment
@@ -184,6 +196,7 @@ def main() -> None:
     from raspstudio.worker import handlers  # imports tracr: the slow part of start-up
 
     handlers.warm_up()  # each file's child is forked warm
+    _seal = _sealer()
     gc.freeze()  # the collector never walks (so never copies) what the children share
 
     _serve(handlers, Connection(requests, writable=False), Connection(replies, readable=False))

@@ -12,6 +12,12 @@ every child it forks (each file's) inherits it and cannot undo it:
   other processes).
 
 Unlike bubblewrap, other processes stay visible in `/proc` and there is no PID namespace.
+
+`no_new_processes()` is applied in every mode (bubblewrap too) to the child that serves one
+file: user code may start threads but no process (fork, vfork, clone without CLONE_THREAD and
+execve fail), so neither a fork bomb nor a process left behind can come from a program file.
+`clone3` answers ENOSYS, so the C library creates threads with `clone`, whose flags seccomp
+can read.
 Uses the `landlock` and `pyseccomp` packages (ctypes bindings over the kernel's system calls
 and libseccomp); `raspstudio.engine.sandbox` checks that both work before asking for this.
 """
@@ -37,6 +43,7 @@ _WRITES = {
     landlock.FSAccess.TRUNCATE: 3,
 }
 _DENIED_CALLS = ("socket", "setsid", "setpgid", "ptrace", "process_vm_writev")
+CLONE_THREAD = 0x10000  # <linux/sched.h>: a new thread, not a new process
 
 
 def confine(scratch: str) -> None:
@@ -54,4 +61,15 @@ def confine(scratch: str) -> None:
     calls = pyseccomp.SyscallFilter(defaction=pyseccomp.ALLOW)
     for name in _DENIED_CALLS:
         calls.add_rule(pyseccomp.ERRNO(errno.EPERM), name)
+    calls.load()
+
+
+def no_new_processes() -> None:
+    """From now on this process can start threads but no process (see the module docstring)."""
+    calls = pyseccomp.SyscallFilter(defaction=pyseccomp.ALLOW)
+    for name in ("fork", "vfork", "execve", "execveat"):
+        calls.add_rule(pyseccomp.ERRNO(errno.EPERM), name)
+    calls.add_rule(pyseccomp.ERRNO(errno.ENOSYS), "clone3")
+    not_a_thread = pyseccomp.Arg(0, pyseccomp.MASKED_EQ, CLONE_THREAD, 0)
+    calls.add_rule(pyseccomp.ERRNO(errno.EPERM), "clone", not_a_thread)
     calls.load()

@@ -35,11 +35,15 @@ def current_path(op: str) -> str:
 
 
 def load(
-    path: str, text: str | None = None, overrides: dict | None = None, defaults: dict | None = None
+    path: str,
+    text: str | None = None,
+    overrides: dict | None = None,
+    defaults: dict | None = None,
+    siblings: bool = True,
 ) -> dict:
     _checks.clear()
     _state["file"] = LoadedFile(path=str(Path(path).resolve()))  # so interrupts can be located
-    loaded = load_file(path, text, overrides, defaults)
+    loaded = load_file(path, text, overrides, defaults, siblings)
     _state["file"] = loaded
     return {
         "path": loaded.path,

@@ -104,6 +104,12 @@ VOCAB = {{1, 2}}
 program = rasp.Map(lambda x: x, rasp.tokens).named("program")
 """
 
+FORK_BOMB = """import os
+
+while True:
+    os.fork()
+"""
+
 LOOPS_AT_LOAD = """from tracr.rasp import rasp
 
 while True:
@@ -195,6 +201,14 @@ def test_a_forked_process_does_not_outlive_the_check(tmp_path: Path, sandbox: di
     program.write_text(FORKS_AN_ORPHAN.format(tag=tag))
     run_rasp("check", str(program), env=sandbox)
     _wait_until(lambda: not _processes_with(tag), "the forked process ending")
+
+
+def test_a_fork_bomb_starts_no_process(tmp_path: Path, sandbox: dict):
+    program = tmp_path / "bomb.py"
+    program.write_text(FORK_BOMB)
+    result = run_rasp("check", str(program), "--timeout", "60", env=sandbox)
+    assert "RASP102" in result.stdout and "Operation not permitted" in result.stdout
+    assert result.returncode == 1
 
 
 def _descendants(pid: int) -> set[int]:

@@ -104,6 +104,33 @@ VOCAB = {{1, 2}}
 program = rasp.Map(lambda x: x, rasp.tokens).named("program")
 """
 
+# Writes a forged message into every descriptor of the front end (its stdout: the LSP channel,
+# or the `--format json` document), found through /proc from the worker's parent.
+WRITES_TO_THE_FRONT_END = """import json
+import os
+
+from tracr.rasp import rasp
+
+message = {{"type": 1, "message": {tag!r}}}
+shown = {{"jsonrpc": "2.0", "method": "window/showMessage", "params": message}}
+forged = json.dumps(shown).encode()
+zygote = os.getppid()
+front = int(open(f"/proc/{{zygote}}/stat").read().rsplit(")", 1)[1].split()[1])
+for pid in (front,):
+    try:
+        fds = os.listdir(f"/proc/{{pid}}/fd")
+    except OSError:
+        continue
+    for fd in fds:  # every descriptor: a server's channel need not be fd 1
+        try:
+            with open(f"/proc/{{pid}}/fd/{{fd}}", "wb") as stream:
+                stream.write(b"Content-Length: %d\\r\\n\\r\\n%s" % (len(forged), forged))
+        except OSError:
+            pass
+VOCAB = {{1, 2}}
+program = rasp.Map(lambda x: x, rasp.tokens).named("program")
+"""
+
 FORK_BOMB = """import os
 
 while True:
@@ -164,6 +191,15 @@ def test_user_code_reaches_no_socket(tmp_path: Path, sandbox: dict):
             listener.accept()
     finally:
         listener.close()
+
+
+def test_user_code_cannot_write_to_the_front_ends_stdout(tmp_path: Path, sandbox: dict):
+    tag = f"forged-{uuid.uuid4().hex}"
+    program = tmp_path / "forges.py"
+    program.write_text(WRITES_TO_THE_FRONT_END.format(tag=tag))
+    result = run_rasp("check", str(program), "--format", "json", env=sandbox)
+    assert tag not in result.stdout
+    assert json.loads(result.stdout)["summary"]["errors"] == 0
 
 
 def test_a_file_cannot_poison_the_verdicts_of_files_checked_after_it(tmp_path, sandbox: dict):

@@ -12,7 +12,11 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.engine.test_containment import POISONS_LATER_FILES, READS_THE_KEY
+from tests.engine.test_containment import (
+    POISONS_LATER_FILES,
+    READS_THE_KEY,
+    WRITES_TO_THE_FRONT_END,
+)
 from tests.engine.test_forged_verdicts import CAUGHT, FORGING
 from tests.lsp_support import FIXTURES, ROOT, _make_client, open_document
 
@@ -54,3 +58,11 @@ async def test_a_file_cannot_forge_its_own_diagnostics(client, tmp_path: Path, p
     uri = await open_document(client, tmp_path / path.name, path.read_text())
     codes = {d.code for d in client.diagnostics[uri]}
     assert codes & CAUGHT, [d.message for d in client.diagnostics[uri]]
+
+
+async def test_user_code_cannot_write_into_the_lsp_channel(client, tmp_path: Path):
+    tag = f"forged-{uuid.uuid4().hex}"
+    source = WRITES_TO_THE_FRONT_END.format(tag=tag)
+    uri = await open_document(client, tmp_path / "forges.py", source)
+    assert list(client.diagnostics[uri]) == []  # checked, verified: the server is fine
+    assert not any(tag in m.message for m in client.messages)

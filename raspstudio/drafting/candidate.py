@@ -1,9 +1,10 @@
 """One reply from the model → one judged attempt: how far its draft got, and what to tell it.
 
 The code in the reply passes the AST policy before anything runs; then the engine checks it
-in the worker like any file (the server and CLI processes never execute it). The draft is
-checked as the file the user will get: our docstring and constants for what the request fixes
-(vocabulary, length, examples), the model's code, and the reference when there is one.
+in the worker like any file (the server and CLI processes never execute it), except that no
+module beside it can be imported (`siblings=False`: drafts need no helper modules). The draft
+is checked as the file the user will get: our docstring and constants for what the request
+fixes (vocabulary, length, examples), the model's code, and the reference when there is one.
 """
 
 import ast
@@ -46,7 +47,7 @@ def judge(
         return Attempt(round_, sample, "none", problem, repair=repair)
     source = assemble(code, request)
     overrides = {"mlp_exactness": request.mlp_exactness} if request.mlp_exactness else None
-    report = engine.check_file(path, source, overrides)
+    report = engine.check_file(path, source, overrides, siblings=False)
     return _score(report, source, request, engine, path, overrides, round_, sample)
 
 
@@ -163,7 +164,7 @@ def _example_mismatch(
 ) -> tuple[list, str] | None:
     """The shortest example the program gets wrong, and how."""
     inputs = [e.input for e in request.examples]
-    results, _, _ = engine.evaluate(path, source, inputs, name, overrides)
+    results, _, _ = engine.evaluate(path, source, inputs, name, overrides, siblings=False)
     if results is None:
         return None  # the check's own diagnostics already say why
     wrong = []
@@ -217,7 +218,7 @@ def _evidence(
 def _values_on(
     xs: list, engine: Engine, path: str, source: str, name: str | None, overrides: dict | None
 ) -> str:
-    view, _, _ = engine.describe(path, source, xs, name, overrides)
+    view, _, _ = engine.describe(path, source, xs, name, overrides, siblings=False)
     if view is None:
         return ""
     return "\n".join(

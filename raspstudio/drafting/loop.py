@@ -66,8 +66,8 @@ def scratch_file(name: str, source: str, folder: Path | None = None) -> Path:
 
 
 def _judged_path() -> str:
-    """The name drafts are checked under: in an empty private folder, so nothing planted
-    beside it can be imported by a draft."""
+    """The name drafts are checked under: in an empty private folder, and they are checked
+    with `siblings=False`, so nothing planted beside it can be imported by a draft."""
     return str(private_folder("judged") / "draft.py")
 
 
@@ -160,7 +160,9 @@ class _Run:
             self.say("the reference reply was unusable (no code, or refused); drafting without")
             return None
         inputs = [e.input for e in self.request.examples]
-        results = self.engine.reference_outputs(_judged_path(), code, inputs) if inputs else []
+        results = []
+        if inputs:
+            results = self.engine.reference_outputs(_judged_path(), code, inputs, siblings=False)
         for example, (status, value) in zip(self.request.examples, results, strict=True):
             if status != "ok" or not example.matches(value):
                 shown = value if status != "ok" else f"gives {value}"

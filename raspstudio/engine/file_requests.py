@@ -30,8 +30,18 @@ class Engine:
         self.defaults = defaults or {}
         self._judged: dict[str, FastModel] = {}  # the models verified by the last check, by name
 
-    def load(self, path: str, text: str | None = None, overrides: dict | None = None) -> dict:
-        """Load a file in the worker; a worker failure becomes a load diagnostic."""
+    def load(
+        self,
+        path: str,
+        text: str | None = None,
+        overrides: dict | None = None,
+        siblings: bool = True,
+    ) -> dict:
+        """Load a file in the worker; a worker failure becomes a load diagnostic.
+
+        `siblings`: whether modules beside the file may be imported (its folder at the end of
+        the worker's `sys.path`); drafts are loaded without (they need no helper modules).
+        """
         try:
             return self.worker.request(
                 "load",
@@ -39,6 +49,7 @@ class Engine:
                 text=text,
                 overrides=overrides,
                 defaults=self.defaults,
+                siblings=siblings,
             )
         except WorkerError as e:
             return {
@@ -49,10 +60,14 @@ class Engine:
             }
 
     def check_file(
-        self, path: str, text: str | None = None, overrides: dict | None = None
+        self,
+        path: str,
+        text: str | None = None,
+        overrides: dict | None = None,
+        siblings: bool = True,
     ) -> FileReport:
         """Every diagnostic for a file: the last of `check_steps`."""
-        *_, report = self.check_steps(path, text, overrides)
+        *_, report = self.check_steps(path, text, overrides, siblings=siblings)
         return report
 
     def check_steps(
@@ -62,15 +77,17 @@ class Engine:
         overrides: dict | None = None,
         example: list | None = None,
         views: bool = False,
+        siblings: bool = True,
     ) -> Iterator[FileReport]:
         """The file's report after each stage, so editors can show cheap results first.
 
         Yields after loading, after the analysis of every program (validation, evaluation,
         reference, warnings), then after each program's compilation and verification. Each
         report holds everything found so far. With `views`, each program's ProgramView on the
-        running example `example` (else the file's) is refreshed along the way.
+        running example `example` (else the file's) is refreshed along the way. `siblings`: see
+        `load`.
         """
-        loaded = self.load(path, text, overrides)
+        loaded = self.load(path, text, overrides, siblings)
         report = FileReport(path=loaded["path"], diagnostics=list(loaded["diagnostics"]))
         report.programs = [ProgramReport(name, line) for name, line in loaded["programs"]]
         yield report
@@ -100,7 +117,7 @@ class Engine:
                     diagnostics = [_worker_diagnostic(e, doing, Span(line, 1, line, 2), name)]
                     failed.add(name)
                     if e.kind == "crashed" or not self.worker.alive:  # a fresh state: load again
-                        self.load(path, text, overrides)
+                        self.load(path, text, overrides, siblings)
                 report.diagnostics.extend(diagnostics)
                 report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
                 yield report
@@ -164,9 +181,12 @@ class Engine:
         inputs: list[list],
         name: str | None = None,
         overrides: dict | None = None,
+        siblings: bool = True,
     ) -> tuple[Any, list[Diagnostic], str | None]:
         """The interpreter's output on each input: [("ok", output) | ("error", why)]."""
-        return self._on_program("evaluate", path, text, overrides, name=name, inputs=inputs)
+        return self._on_program(
+            "evaluate", path, text, overrides, siblings, name=name, inputs=inputs
+        )
 
     def describe(
         self,
@@ -175,9 +195,12 @@ class Engine:
         example: list,
         name: str | None = None,
         overrides: dict | None = None,
+        siblings: bool = True,
     ) -> tuple[Any, list[Diagnostic], str | None]:
         """The program's ProgramView: every operation's value on `example`."""
-        return self._on_program("describe", path, text, overrides, name=name, example=example)
+        return self._on_program(
+            "describe", path, text, overrides, siblings, name=name, example=example
+        )
 
     def export(self, name: str) -> dict[str, Any]:
         """The testbed of a program `check_file` just verified: the judged weights and encodings,
@@ -195,19 +218,27 @@ class Engine:
             testbed["model"]["output"]["decoding"] = decoding
         return testbed
 
-    def reference_outputs(self, path: str, text: str, inputs: list[list]) -> list[tuple[str, Any]]:
+    def reference_outputs(
+        self, path: str, text: str, inputs: list[list], siblings: bool = True
+    ) -> list[tuple[str, Any]]:
         """What the file's `reference` gives on each input (the file needs no program)."""
-        self.load(path, text)
+        self.load(path, text, siblings=siblings)
         try:
             return self.worker.request("reference_outputs", inputs=inputs)
         except WorkerError as e:
             return [("error", f"`reference` {e.message}")] * len(inputs)
 
     def _on_program(
-        self, op: str, path: str, text: str | None, overrides: dict | None, **args: Any
+        self,
+        op: str,
+        path: str,
+        text: str | None,
+        overrides: dict | None,
+        siblings: bool = True,
+        **args: Any,
     ) -> tuple[Any, list[Diagnostic], str | None]:
         """Load, then run `op`; returns (result or None, load diagnostics, error message)."""
-        loaded = self.load(path, text, overrides)
+        loaded = self.load(path, text, overrides, siblings)
         errors = [d for d in loaded["diagnostics"] if d.severity == "error"]
         if errors:
             return None, loaded["diagnostics"], None

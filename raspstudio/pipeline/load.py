@@ -53,8 +53,12 @@ def load_file(
     text: str | None = None,
     overrides: dict | None = None,
     defaults: dict | None = None,
+    siblings: bool = True,
 ) -> LoadedFile:
-    """Execute the file (or `text`, an unsaved version of it) and collect what the engine needs."""
+    """Execute the file (or `text`, an unsaved version of it) and collect what the engine needs.
+
+    With `siblings` false, modules beside the file cannot be imported (drafts need none).
+    """
     path = str(Path(path).resolve())
     loaded = LoadedFile(path=path)
     if text is None:
@@ -72,7 +76,7 @@ def load_file(
         return loaded
     code, tree = compiled
 
-    module = _execute(code, path, loaded)
+    module = _execute(code, path, loaded, siblings)
     if module is None:
         return loaded
     loaded.namespace = vars(module)
@@ -101,8 +105,10 @@ def load_file(
     return loaded
 
 
-def _execute(code: types.CodeType, path: str, loaded: LoadedFile) -> types.ModuleType | None:
-    """Run the module with its folder importable; sibling modules are re-imported each time.
+def _execute(
+    code: types.CodeType, path: str, loaded: LoadedFile, siblings: bool
+) -> types.ModuleType | None:
+    """Run the module, with its folder importable if `siblings`; those are re-imported each time.
 
     The folder goes at the end of `sys.path`, after the standard library and the packages the
     worker runs on: a helper module beside the program imports, but a neighbour `typing.py`
@@ -111,7 +117,7 @@ def _execute(code: types.CodeType, path: str, loaded: LoadedFile) -> types.Modul
     folder = str(Path(path).parent)
     module = types.ModuleType(Path(path).stem)
     module.__file__ = path
-    added = folder not in sys.path
+    added = siblings and folder not in sys.path
     if added:
         sys.path.append(folder)
     imported_before = set(sys.modules)

@@ -1,5 +1,8 @@
 """The draft policy: what an LLM-written draft may not do before it ever runs."""
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,3 +154,173 @@ def test_source_nested_beyond_the_parser_is_refused() -> None:
     assert refusals("x" + ".a" * 100_000) == [
         Refusal(1, 1, "the draft is nested too deeply to check")
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "named", "why"),
+    [
+        # frames, tracebacks, generators and coroutines hold globals and builtins
+        ('(x for x in ()).gi_frame.f_builtins["eval"]', 17, "`.gi_frame`", "frames"),
+        ('(x for x in ()).gi_frame.f_builtins["eval"]', 26, "`.f_builtins`", "frames"),
+        ("e.__traceback__.tb_frame.f_globals", 3, "`.__traceback__`", "dunder"),
+        ("e.__traceback__.tb_frame.f_globals", 17, "`.tb_frame`", "frames"),
+        ("e.__traceback__.tb_frame.f_globals", 26, "`.f_globals`", "frames"),
+        ("tb.tb_next.tb_frame.f_back.f_locals", 4, "`.tb_next`", "frames"),
+        ("tb.tb_next.tb_frame.f_back.f_locals", 21, "`.f_back`", "frames"),
+        ("coroutine.cr_frame.f_code", 11, "`.cr_frame`", "frames"),
+        ("agen.ag_frame", 6, "`.ag_frame`", "frames"),
+        ("dataclasses.inspect.currentframe()", 13, "`.inspect`", "frames"),
+        ("typing.types.FunctionType", 8, "`.types`", "frames"),
+        ("rasp.gc.get_objects()", 6, "`.gc`", "frames"),
+        # attributes and code named by strings, which the tree does not show
+        ('operator.attrgetter("o" + "s")', 10, "`.attrgetter`", "named by strings"),
+        ("from operator import methodcaller", 22, "`methodcaller`", "named by strings"),
+        ('string.Formatter().get_field("0.x", [1], {})', 8, "`.Formatter`", "named by strings"),
+        ('string.Formatter().get_field("0.x", [1], {})', 20, "`.get_field`", "named by strings"),
+        ('formatter.vformat("{0}", [1], {})', 11, "`.vformat`", "named by strings"),
+        ("typing.get_type_hints(make_it)", 8, "`.get_type_hints`", "named by strings"),
+        ("functools.update_wrapper(box, f, (), ('x',))", 11, "`.update_wrapper`", "strings"),
+        ("functools.singledispatch(f)", 11, "`.singledispatch`", "named by strings"),
+        ("dataclasses.copy.copy(bound)", 13, "`.copy`", "`list(xs)` or `dict(d)`"),
+        # the operating system through an allowed module's own imports
+        ('re.enum.bltns.exec("1")', 9, "`.bltns`", "operating system"),
+        ('re.enum.bltns.exec("1")', 15, "`.exec`", "operating system"),
+        # the libraries tracr re-exports, and their ways to files
+        ('lib.np.save("/tmp/x", 1)', 5, "`.np`", "libraries under tracr"),
+        ('lib.np.save("/tmp/x", 1)', 8, "`.save`", "libraries under tracr"),
+        ("from tracr.compiler.lib import np", 32, "`np`", "libraries under tracr"),
+        ("assemble.jax.numpy", 10, "`.jax`", "libraries under tracr"),
+        ('numpy.load("/tmp/x", allow_pickle=True)', 7, "`.load`", "libraries under tracr"),
+        ("numpy.ctypeslib.as_ctypes(a)", 7, "`.ctypeslib`", "libraries under tracr"),
+        ('array.tofile("/tmp/x")', 7, "`.tofile`", "libraries under tracr"),
+        ('array.dump("/tmp/x")', 7, "`.dump`", "libraries under tracr"),
+        ('nx.write_gml(graph, "/tmp/x")', 4, "`.write_gml`", "libraries under tracr"),
+        ('errors.logging.FileHandler("/tmp/x")', 8, "`.logging`", "libraries under tracr"),
+        ('errors.logging.FileHandler("/tmp/x")', 16, "`.FileHandler`", "libraries under tracr"),
+        ('log.basicConfig(filename="/tmp/x")', 5, "`.basicConfig`", "libraries under tracr"),
+        # of tracr, only what drafts are taught; no `*`, no private modules
+        ("import tracr.compiler.compiling", 8, "`tracr.compiler.compiling`", "of tracr"),
+        ("from tracr.compiler import assemble_test", 28, "`assemble_test`", "of tracr"),
+        ("from tracr.compiler.lib import *", 32, "`*`", "name what the draft uses"),
+        ("import re._compiler", 8, "`re._compiler`", "private"),
+    ],
+)
+def test_a_way_out_through_what_drafts_may_use_is_refused(
+    line: str, column: int, named: str, why: str
+) -> None:
+    found = refusals(f"from tracr.rasp import rasp\n{line}\n")
+    assert any(
+        r.line == 2 and r.column == column and named in r.message and why in r.message
+        for r in found
+    ), found
+
+
+@pytest.mark.parametrize(
+    ("pattern", "named"),
+    [
+        ("C(__globals__=g)", "matches the attribute `__globals__`: drafts may not use dunder"),
+        ("C(gi_frame=frame)", "matches the attribute `gi_frame`: it leads to the interpreter"),
+        ("Probe(found)", "matches by position: a class pattern's positions stand for"),
+    ],
+)
+def test_a_match_class_pattern_reading_what_drafts_may_not_is_refused(
+    pattern: str, named: str
+) -> None:
+    [refusal] = refusals(f"match f:\n    case {pattern}:\n        pass\n")
+    assert (refusal.line, refusal.column) == (2, 10)
+    assert refusal.message.startswith(named)
+
+
+# Two ways to any attribute by a string, with no dunder in the tree: the first policy let both
+# through, and each ran `exec` with the worker's builtins.
+BY_A_BOUND_METHOD = """import collections
+import dataclasses
+
+
+class Box:
+    def method(self):
+        return self
+
+
+bound = type(Box().method)
+named = type("__globals__", (), {})  # copy.copy(bound method) is getattr(self, its __name__)
+found = dataclasses.copy.copy(bound(named, collections.namedtuple))
+"""
+BY_MATCH_ARGS = """import collections
+import dataclasses
+
+Probe = dataclasses.make_dataclass("Probe", ["__globals__"], bases=(dataclasses.abc.ABC,))
+Probe.register(type(collections.namedtuple))
+match collections.namedtuple:
+    case Probe(found):
+        pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "named"),
+    [(BY_A_BOUND_METHOD, "accesses `.copy`"), (BY_MATCH_ARGS, "matches by position")],
+)
+def test_attributes_named_by_strings_through_copy_or_match_args_are_refused(
+    source: str, named: str
+) -> None:
+    assert any(r.message.startswith(named) for r in refusals(source))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import tracr",
+        "import tracr.compiler.lib",
+        "from tracr import rasp",
+        "from tracr.rasp.rasp import Map, tokens",
+        "match x:\n    case rasp.Map(f=f):\n        pass",
+        "pattern = re.compile('a+')",
+    ],
+)
+def test_tracr_as_taught_keyword_patterns_and_regular_expressions_may_run(source: str) -> None:
+    assert refusals(source) == []
+
+
+# Walks the attributes the policy allows from every module a draft may import, in a process
+# holding what the worker holds; prints the modules and code-running builtins it reaches.
+REACHABLE = """
+import builtins, collections, importlib, json, types
+import raspstudio.worker.handlers  # the modules a worker has loaded when it runs a draft
+from raspstudio.drafting import policy
+
+roots = sorted(policy.ALLOWED_MODULES - {"__future__"} | policy.TRACR_MODULES)
+todo = collections.deque(importlib.import_module(name) for name in roots)
+seen, modules, builtin = {id(m) for m in todo}, [], []
+code = {id(getattr(builtins, n)) for n in ("eval", "exec", "open", "compile", "getattr")}
+while todo:
+    module = todo.popleft()
+    modules.append(module.__name__)
+    for name, value in list(vars(module).items()):
+        if policy.attribute_refusal(name) is not None:
+            continue
+        if isinstance(value, types.ModuleType) and id(value) not in seen:
+            seen.add(id(value))
+            todo.append(value)
+        elif id(value) in code:
+            builtin.append(f"{module.__name__}.{name}")
+print(json.dumps({"modules": modules, "builtins": builtin}))
+"""
+LEADING_OUT = {
+    "builtins", "os", "posix", "sys", "subprocess", "io", "socket", "ssl", "http", "urllib",
+    "inspect", "types", "importlib", "pkgutil", "runpy", "pathlib", "shutil", "tempfile",
+    "logging", "threading", "signal", "ctypes", "pickle", "marshal", "code", "pdb", "gc",
+    "timeit", "traceback", "unittest", "asyncio", "multiprocessing", "codecs", "linecache",
+    "numpy", "networkx", "jax", "haiku", "absl",
+}  # fmt: skip
+
+
+def test_no_module_leading_out_is_reachable_through_the_attributes_drafts_may_use() -> None:
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", REACHABLE], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    reached = json.loads(done.stdout)
+    assert "tracr.rasp.rasp" in reached["modules"] and "dataclasses" in reached["modules"]
+    assert {m.split(".")[0] for m in reached["modules"]} & LEADING_OUT == set()
+    assert reached["builtins"] == []

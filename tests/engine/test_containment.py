@@ -133,6 +133,8 @@ program = rasp.Map(lambda x: x, rasp.tokens).named("program")
 
 FORK_BOMB = """import os
 
+from tracr.rasp import rasp
+
 while True:
     os.fork()
 """

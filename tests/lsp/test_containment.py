@@ -1,8 +1,14 @@
-"""Hostile files through the real language server: the key stays out of user code, a file that
-poisons the checker cannot change the diagnostics of a file checked after it, and a file that
-tampers with the checker still gets its error (tests/fixtures/forging/)."""
+"""Hostile files through the real language server, as through `rasp check` in
+tests/engine/test_containment.py: the key stays out of user code, nothing is written outside,
+no socket connects, no process is started or left behind (not even after the server is
+killed), nothing reaches the LSP channel, a file that poisons the checker cannot change the
+diagnostics of a file checked after it, and a file that tampers with the checker still gets its
+error (tests/fixtures/forging/)."""
 
 import os
+import signal
+import socket
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -13,12 +19,22 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.engine.test_containment import (
+    CONNECTS,
+    FORK_BOMB,
+    FORKS_AN_ORPHAN,
+    LOOPS_AT_LOAD,
     POISONS_LATER_FILES,
     READS_THE_KEY,
+    WRITES_OUTSIDE,
     WRITES_TO_THE_FRONT_END,
+    _alive,
+    _cmdline,
+    _descendants,
+    _processes_with,
+    _wait_until,
 )
 from tests.engine.test_forged_verdicts import CAUGHT, FORGING
-from tests.lsp_support import FIXTURES, ROOT, _make_client, open_document
+from tests.lsp_support import FIXTURES, ROOT, _make_client, open_document, wait_until
 
 SECRET = f"sk-test-{uuid.uuid4().hex}"
 
@@ -66,3 +82,76 @@ async def test_user_code_cannot_write_into_the_lsp_channel(client, tmp_path: Pat
     uri = await open_document(client, tmp_path / "forges.py", source)
     assert list(client.diagnostics[uri]) == []  # checked, verified: the server is fine
     assert not any(tag in m.message for m in client.messages)
+
+
+async def test_nothing_is_written_outside_and_no_socket_connects(client, tmp_path: Path):
+    target = tmp_path / "outside.txt"
+    uri = await open_document(
+        client, tmp_path / "writes.py", WRITES_OUTSIDE.format(target=str(target))
+    )
+    await wait_until(lambda: client.diagnostics.get(uri), "diagnostics")
+    assert [d.code for d in client.diagnostics[uri]] == ["RASP102"]
+    assert not target.exists()
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    try:
+        source = CONNECTS.format(port=listener.getsockname()[1])
+        await open_document(client, tmp_path / "connects.py", source)
+        with pytest.raises(TimeoutError):  # the check is over: any connection is queued now
+            listener.accept()
+    finally:
+        listener.close()
+
+
+async def test_no_process_is_started_or_left_behind(client, tmp_path: Path):
+    tag = f"rasp-orphan-{uuid.uuid4().hex}"
+    for name, source in (("forks.py", FORKS_AN_ORPHAN.format(tag=tag)), ("bomb.py", FORK_BOMB)):
+        uri = await open_document(client, tmp_path / name, source)
+        await wait_until(lambda uri=uri: client.diagnostics.get(uri), "diagnostics")
+        assert "Operation not permitted" in client.diagnostics[uri][0].message
+    _wait_until(lambda: not _processes_with(tag), "the forked process ending")
+
+
+def test_the_worker_ends_when_the_server_is_killed(tmp_path: Path):
+    program = tmp_path / "spins.py"
+    program.write_text(LOOPS_AT_LOAD)
+    server = subprocess.Popen(
+        [sys.executable, "-P", "-m", "raspstudio", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        send = _sender(server)
+        send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        send({"method": "initialized", "params": {}})
+        document = {
+            "uri": program.as_uri(),
+            "languageId": "python",
+            "version": 1,
+            "text": program.read_text(),
+        }
+        send({"method": "textDocument/didOpen", "params": {"textDocument": document}})
+
+        def spinning() -> bool:  # the worker, and the child running the file
+            tree = _descendants(server.pid)
+            return sum("raspstudio.worker" in _cmdline(p) for p in tree) >= 2
+
+        _wait_until(spinning, "the worker running the file")
+        tree = _descendants(server.pid)
+        server.send_signal(signal.SIGKILL)
+        server.wait(60)
+        _wait_until(lambda: not any(_alive(p) for p in tree), "the worker's tree ending")
+    finally:
+        server.kill()
+
+
+def _sender(server: subprocess.Popen):
+    import json
+
+    def send(message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        server.stdin.flush()
+
+    return send

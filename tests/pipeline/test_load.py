@@ -111,6 +111,17 @@ def test_sibling_modules_are_importable_and_reloaded(tmp_path):
     assert load_file(str(path)).config.vocab == {2}
 
 
+def test_without_siblings_a_module_beside_the_file_is_not_imported(tmp_path):
+    (tmp_path / "planted_beside.py").write_text("OFFSET = 1\n")
+    path = _write(
+        tmp_path,
+        HEADER + "from planted_beside import OFFSET\nVOCAB = {OFFSET}\nprogram = rasp.tokens\n",
+    )
+    (d,) = load_file(str(path), siblings=False).diagnostics
+    assert d.code == "RASP102" and "No module named 'planted_beside'" in d.message
+    assert load_file(str(path)).config.vocab == {1}  # an ordinary load imports it
+
+
 def test_exception_while_loading_is_located_at_the_raising_line(tmp_path):
     path = _write(tmp_path, HEADER + "VOCAB = {1}\nx = 1 / 0\nprogram = rasp.tokens\n")
     (d,) = load_file(str(path)).diagnostics

@@ -163,7 +163,15 @@ class Engine:
         overrides: dict | None = None,
         text: str | None = None,
     ) -> tuple[Any, list[Diagnostic], str | None]:
-        return self._on_program("run", path, text, overrides, name=name, tokens=tokens)
+        """Interpreter and compiled outputs on one input; the compiled one is run here."""
+        from raspstudio.judge import verdict
+
+        result, diagnostics, error = self._on_program(
+            "run", path, text, overrides, name=name, tokens=tokens
+        )
+        if isinstance(result, dict):
+            result = verdict.run_one(result)
+        return result, diagnostics, error
 
     def compile(
         self,

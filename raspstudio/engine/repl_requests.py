@@ -78,7 +78,10 @@ class ReplSession:
         return self._request("repl_settings")
 
     def run(self, name: str, tokens: list) -> dict[str, Any]:
-        return self._request("repl_run", name=name, tokens=tokens)
+        """Interpreter and compiled outputs on one input; the compiled one is run here."""
+        from raspstudio.judge import verdict  # NumPy: loaded on the first run
+
+        return verdict.run_one(self._request("repl_run", name=name, tokens=tokens))
 
     def check(self, name: str) -> tuple[ProgramReport, list[Diagnostic]]:
         return self._request("repl_check", name=name)

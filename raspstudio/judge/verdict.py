@@ -187,6 +187,29 @@ def _judge_model(
     return ModelVerdict(len(rows), [])
 
 
+def run_one(result: dict[str, Any]) -> dict[str, Any]:
+    """A worker's `run` result with the compiled model's output and the verdict filled in.
+
+    The worker sends the interpreter's output and the compiled model (`model`); the model is
+    run here, and `compiled` and `agree` are set from it. `model` is dropped.
+    """
+    model = result.pop("model", None)
+    compiled = None
+    if isinstance(model, FastModel):
+        try:
+            compiled = forward(model, [result["input"]]).outputs[0]
+        except MALFORMED as e:
+            result["compile_error"] = f"the compiled model could not be run ({e})"
+    interpreted = result.get("interpreter")
+    result["compiled"] = compiled
+    result["agree"] = (
+        isinstance(interpreted, list)
+        and compiled is not None
+        and outputs_agree(interpreted, compiled, not model.categorical_output)
+    )
+    return result
+
+
 def _model_refusal(evidence: Evidence, model: FastModel) -> str | None:
     """Why a compiled model cannot stand for this program's configuration, or None."""
     encoding = model.input_encoder.encoding_map

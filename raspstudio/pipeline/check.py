@@ -18,7 +18,7 @@ from tracr.compiler import nodes
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.evidence import Evidence, FastModel, ModelEvidence, Operation
+from raspstudio.evidence import Evidence, ModelEvidence, Operation
 from raspstudio.judge import verdict
 from raspstudio.judge.inputs import input_space
 from raspstudio.pipeline import numpy_model
@@ -211,10 +211,7 @@ def model_evidence(result: ProgramCheck) -> ModelEvidence:
             )
         )
         result.operations.append(expr)
-    model = compiled.model
-    if not isinstance(model, FastModel):  # stock tracr's, with `--backend jax`
-        sink = compiled.graph.nodes[result.program.sop.label][nodes.OUTPUT_BASIS]
-        model = numpy_model.from_stock(model, labels, [str(d) for d in sink])
+    model = numpy_model.as_plain(compiled.model, compiled.graph, result.program.sop.label)
     return ModelEvidence(model, operations)
 
 

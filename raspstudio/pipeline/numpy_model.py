@@ -176,6 +176,14 @@ def _zeros(rows: int, cols: int) -> dict[str, np.ndarray]:
     return {"w": np.zeros((rows, cols), np.float32), "b": np.zeros((cols,), np.float32)}
 
 
+def as_plain(model: Any, graph: nx.DiGraph, output_label: str) -> FastModel:
+    """The compiled model as plain data: ours as it is, stock tracr's (`--backend jax`) copied."""
+    if isinstance(model, FastModel):
+        return model
+    outputs = [str(d) for d in graph.nodes[output_label][nodes.OUTPUT_BASIS]]
+    return from_stock(model, model.residual_labels, outputs)
+
+
 def from_stock(model: Any, residual_labels: list[str], output_labels: list[str]) -> FastModel:
     """Stock tracr's model (`--backend jax`) as the same plain data: its weights, our encodings.
 

@@ -10,10 +10,9 @@ from typing import Any
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.judge.verdict import outputs_agree
+from raspstudio.pipeline import numpy_model
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.rasp_to_model import Compiled, CompileFailure, compile_program
-from raspstudio.pipeline.run_model import run_compiled
 from raspstudio.pipeline.validate import static_problems
 
 
@@ -51,20 +50,22 @@ def interpret(sop: rasp.SOp, config: Config, tokens: list) -> tuple[Any, str | N
 
 
 def run_on_input(name: str, sop: rasp.SOp, config: Config, tokens: list) -> dict[str, Any]:
-    """Interpreter and compiled-model outputs for one input, and whether they agree."""
+    """The interpreter's output on one input, and the compiled model to run on it.
+
+    The compiled output and whether the two agree are the judge's to say
+    (`raspstudio.judge.verdict.run_one`), outside the worker.
+    """
     interpreted, failure = interpret(sop, config, tokens)
     compiled, compile_error = compile_or_reason(sop, config)
-    outputs = run_compiled(compiled.model, [tokens]).outputs[0] if compiled else None
     return {
         "program": name,
         "input": tokens,
         "interpreter": interpreted,
         "interpreter_error": failure,
-        "compiled": outputs,
+        "model": numpy_model.as_plain(compiled.model, compiled.graph, sop.label)
+        if compiled
+        else None,
         "compile_error": compile_error,
-        "agree": interpreted is not None
-        and outputs is not None
-        and outputs_agree(interpreted, outputs, rasp.is_numerical(sop)),
     }
 
 

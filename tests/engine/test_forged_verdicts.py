@@ -1,4 +1,4 @@
-"""Files that try to forge their own verdict, through `rasp check`.
+"""Files that try to forge their own verdict, through `rasp check` and `rasp run`.
 
 Each file in tests/fixtures/forging/ is a wrong program (its compiled model or its `reference`
 disagrees with it) that also tampers with the checker from inside the worker: the comparison
@@ -33,3 +33,10 @@ def test_a_forging_file_is_told_verified_nowhere(tmp_path: Path):
     result = run_rasp("check", str(FIXTURES / "forging" / "patches_numpy.py"))
     assert "verified" not in result.stdout
     assert "RASP501" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["patches_numpy", "patches_the_comparison", "patches_isclose"])
+def test_rasp_run_says_disagree_whatever_the_file_patched(name: str):
+    result = run_rasp("run", str(FIXTURES / "forging" / f"{name}.py"), "--input", "1 2")
+    assert "DISAGREE" in result.stdout, result.stdout
+    assert result.returncode == 1

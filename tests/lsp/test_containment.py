@@ -23,6 +23,7 @@ from tests.engine.test_containment import (
     FORK_BOMB,
     FORKS_AN_ORPHAN,
     LOOPS_AT_LOAD,
+    PICKLE_RIDER,
     POISONS_LATER_FILES,
     READS_THE_KEY,
     WRITES_OUTSIDE,
@@ -84,6 +85,16 @@ async def test_user_code_cannot_write_into_the_lsp_channel(client, tmp_path: Pat
     assert not any(tag in m.message for m in client.messages)
 
 
+async def test_a_value_that_would_run_code_when_unpickled_runs_nothing(client, tmp_path):
+    marker = tmp_path / "rider-ran"
+    source = PICKLE_RIDER.format(marker=str(marker))
+    uri = await open_document(client, tmp_path / "rider.py", source)
+    await wait_until(lambda: client.diagnostics.get(uri), "diagnostics")
+    messages = [d.message for d in client.diagnostics[uri]]
+    assert any("cannot leave the worker (plain data only)" in m for m in messages), messages
+    assert not marker.exists()
+
+
 async def test_nothing_is_written_outside_and_no_socket_connects(client, tmp_path: Path):
     target = tmp_path / "outside.txt"
     uri = await open_document(
@@ -112,7 +123,8 @@ async def test_no_process_is_started_or_left_behind(client, tmp_path: Path):
     _wait_until(lambda: not _processes_with(tag), "the forked process ending")
 
 
-def test_the_worker_ends_when_the_server_is_killed(tmp_path: Path):
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=str)
+def test_the_worker_ends_when_the_server_is_killed(tmp_path: Path, how: signal.Signals):
     program = tmp_path / "spins.py"
     program.write_text(LOOPS_AT_LOAD)
     server = subprocess.Popen(
@@ -139,7 +151,7 @@ def test_the_worker_ends_when_the_server_is_killed(tmp_path: Path):
 
         _wait_until(spinning, "the worker running the file")
         tree = _descendants(server.pid)
-        server.send_signal(signal.SIGKILL)
+        server.send_signal(how)
         server.wait(60)
         _wait_until(lambda: not any(_alive(p) for p in tree), "the worker's tree ending")
     finally:

@@ -84,6 +84,8 @@ class ProgramReport:
     verified_inputs: int = 0
     sampled: bool = False
     model: ModelSummary | None = None
+    space: int = 0  # every input up to MAX_SEQ_LEN: how many there are
+    complete: bool = False  # the verdict covers all of them (set by the judge)
 
     def to_json(self) -> dict:
         m = self.model
@@ -92,6 +94,7 @@ class ProgramReport:
             "line": self.line,
             "compiled": self.compiled,
             "verified_inputs": self.verified_inputs,
+            "complete": self.complete,
             "layers": m.layers if m else None,
             "heads": m.heads if m else None,
             "mlps": m.mlps if m else None,
@@ -220,3 +223,12 @@ class ResidualTrace:
 def format_values(values: list) -> str:
     """`[1, 'a', 0.3333]`: floats to 4 significant digits, everything else as Python shows it."""
     return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else repr(v) for v in values) + "]"
+
+
+def coverage(program: ProgramReport) -> str:
+    """What the verdict covers: "verified on all 363 inputs", or "tested on 2,000 of
+    11,111,111,110 inputs, not a proof" (a sample shows agreement, it proves nothing)."""
+    if program.complete:
+        return f"verified on all {program.space:,} inputs"
+    of = f" of {program.space:,}" if program.space else ""
+    return f"tested on {program.verified_inputs:,}{of} inputs, not a proof"

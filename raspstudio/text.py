@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from raspstudio.report import Diagnostic, ModelSummary, ProgramReport, counted
+from raspstudio.report import Diagnostic, ModelSummary, ProgramReport, counted, coverage
 from raspstudio.tokens import format_value
 
 
@@ -38,8 +38,7 @@ def verdict(program: ProgramReport) -> str:
         f"{counted(m.mlps, 'MLP')}, d_model {m.residual_dim}, {m.params:,} params"
     )
     if program.verified_inputs:
-        sampled = "sampled " if program.sampled else ""
-        text += f"; verified on {program.verified_inputs} {sampled}inputs"
+        text += f"; {coverage(program)}"
     return text
 
 

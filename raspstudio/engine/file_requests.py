@@ -28,7 +28,8 @@ class Engine:
         self.worker = worker or Worker()
         # Configuration below the file's own (an editor's default vocab, say): config.py.
         self.defaults = defaults or {}
-        self._judged: dict[str, FastModel] = {}  # the models verified by the last check, by name
+        # The models verified by the last check, by name, and whether their verdict is complete.
+        self._judged: dict[str, tuple[FastModel, bool]] = {}
 
     def load(
         self,
@@ -130,7 +131,7 @@ class Engine:
         if not isinstance(evidence, Evidence) or not isinstance(program, ProgramReport):
             raise WorkerError("it sent a malformed reply", "crashed")
         evidence.program, evidence.span = name, _span(evidence.span, line)
-        program.verified_inputs, program.sampled = 0, verdict.sampled(evidence)
+        verdict.cover(program, evidence, 0)
         return program, list(found) + verdict.judge_analysis(evidence), evidence
 
     def _verify(self, name: str, evidence: Evidence) -> tuple[ProgramReport, list[Diagnostic]]:
@@ -140,19 +141,19 @@ class Engine:
         program, found, compiled = self.worker.request("verify", name=name)
         if not isinstance(program, ProgramReport):
             raise WorkerError("it sent a malformed reply", "crashed")
-        program.verified_inputs, program.sampled = 0, verdict.sampled(evidence)
+        verdict.cover(program, evidence, 0)
         if not isinstance(compiled, ModelEvidence):
             return program, list(found)
         judged = verdict.judge_model(
             evidence, compiled, lambda row: self.worker.request("trace", name=name, row=row)
         )
-        program.verified_inputs = judged.verified_inputs
+        verdict.cover(program, evidence, judged.verified_inputs)
         found = list(found) + judged.diagnostics
         if judged.culprit is not None:
             label = judged.culprit.label
             found += self.worker.request("hint", name=name, label=label, row=judged.row)
         elif judged.verified_inputs:
-            self._judged[name] = compiled.model
+            self._judged[name] = (compiled.model, program.complete)
         return program, found
 
     def run(
@@ -213,10 +214,11 @@ class Engine:
     def export(self, name: str) -> dict[str, Any]:
         """The testbed of a program `check_file` just verified: the judged weights and encodings,
         with the worker's ground-truth map of what each part computes."""
-        model = self._judged.get(name)
-        if model is None:
+        if name not in self._judged:
             raise WorkerError(f"program {name!r} has not been verified")
+        model, complete = self._judged[name]
         testbed = self.worker.request("export", name=name)
+        testbed["model"]["complete"] = complete
         testbed["arrays"] = model.named_arrays()
         testbed["model"]["input_encoding"] = [
             [t, i] for t, i in model.input_encoder.encoding_map.items()

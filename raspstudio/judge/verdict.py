@@ -25,10 +25,11 @@ import numpy as np
 
 from raspstudio.evidence import Evidence, FastModel, ModelEvidence, Operation
 from raspstudio.judge.forward import forward
-from raspstudio.judge.inputs import input_space
+from raspstudio.judge.inputs import input_space, space_size
 from raspstudio.report import Diagnostic, Span, format_values
 
 TOLERANCE = 1e-3  # numerical outputs: absolute and relative
+MAX_COUNTED_LENGTH = 1000  # beyond it the input space is not counted (a number of 10^1000)
 
 
 @dataclass
@@ -53,6 +54,25 @@ def outputs_agree(expected: list, got: list, numerical: bool) -> bool:
     return len(expected) == len(got) and all(
         same(e, g, numerical) for e, g in zip(expected, got, strict=True)
     )
+
+
+def cover(report: Any, evidence: Evidence, verified_inputs: int) -> None:
+    """Set a ProgramReport's count of verified inputs, its input space and completeness.
+
+    Complete means every input up to MAX_SEQ_LEN was run and agreed at every position: the
+    input space was enumerated, not sampled, no input was left out, and no output is None
+    (undefined: the compiled model emits an arbitrary value there, RASP601).
+    """
+    report.verified_inputs = verified_inputs
+    try:
+        report.sampled = _input_space(evidence)[1]
+    except MALFORMED:
+        report.sampled, report.space, report.complete = False, 0, False
+        return
+    countable = evidence.max_seq_len <= MAX_COUNTED_LENGTH
+    report.space = space_size(len(evidence.vocab), evidence.max_seq_len) if countable else 0
+    defined = all(out is None or None not in out for out in evidence.outputs)
+    report.complete = not report.sampled and defined and 0 < verified_inputs == report.space
 
 
 def sampled(evidence: Evidence) -> bool:

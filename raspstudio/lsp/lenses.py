@@ -4,7 +4,7 @@ from lsprotocol import types as lsp
 
 from raspstudio.lsp.analysis import Analysis
 from raspstudio.lsp.commands import SHOW_LAYERS
-from raspstudio.report import FileReport, ProgramReport, counted
+from raspstudio.report import FileReport, ProgramReport, counted, coverage
 
 
 def code_lenses(analysis: Analysis, uri: str) -> list[lsp.CodeLens]:
@@ -49,6 +49,6 @@ def _program_title(program: ProgramReport, report: FileReport, done: bool) -> st
     if errors:
         return f"✗ {program.name}: {shape} · {errors[0].code}"
     if program.verified_inputs:
-        inputs = counted(program.verified_inputs, "input")
-        return f"✓ {program.name}: {shape} · verified on {inputs}"
+        mark = "✓" if program.complete else "~"
+        return f"{mark} {program.name}: {shape} · {coverage(program)}"
     return f"{program.name}: {shape} · verifying…"

@@ -93,7 +93,7 @@ def check_program(program: Program, config: Config, reference: Any = None) -> Pr
     """
     result = analyze_program(program, config, reference)
     result.diagnostics += verdict.judge_analysis(result.evidence)
-    result.report.sampled = verdict.sampled(result.evidence)
+    verdict.cover(result.report, result.evidence, 0)
     compile_checked(result)
     if result.compiled is None:
         return result
@@ -101,7 +101,7 @@ def check_program(program: Program, config: Config, reference: Any = None) -> Pr
         judged = verdict.judge_model(
             result.evidence, model_evidence(result), lambda row: operation_values(result, row)
         )
-    result.report.verified_inputs = judged.verified_inputs
+    verdict.cover(result.report, result.evidence, judged.verified_inputs)
     result.diagnostics += judged.diagnostics
     if judged.culprit is not None:
         result.diagnostics += approximation_hint(result, judged.culprit.label, judged.row)

@@ -43,6 +43,7 @@ def test_each_testbed_has_weights_map_and_source(exported: Path):
     model = json.loads((folder / "model.json").read_text())
     assert model["spec"] == "Reverse the sequence."
     assert model["config"]["d_model"] == len(model["residual"]) == 31
+    assert model["complete"] is True  # all 363 inputs up to MAX_SEQ_LEN were run
 
 
 def test_weights_are_the_compiled_models(exported: Path):

@@ -23,7 +23,7 @@ def test_check_clean_file_exits_zero_and_reports_verification():
     result = run_rasp("check", "sample.py", cwd=FIXTURES)
     assert result.returncode == 0, result.stdout
     assert "sample.py:14: `program` compiled: " in result.stdout
-    assert "verified on 363 inputs" in result.stdout
+    assert "verified on all 363 inputs" in result.stdout
 
 
 def test_run_shows_interpreter_and_compiled_side_by_side():

@@ -23,7 +23,7 @@ async def test_program_lens_shows_the_model_and_opens_the_layers(client: Languag
     lenses = await _lenses(client, uri)
     program, output = lenses[12]  # `program = ...` is on line 13
     assert program.title == (
-        "✓ program: 3 layers · 2 heads · d_model 31 · 10,769 params · verified on 363 inputs"
+        "✓ program: 3 layers · 2 heads · d_model 31 · 10,769 params · verified on all 363 inputs"
     )
     assert output.title == "reverse: L2 attn h0"
     assert program.command == "rasp.server.showLayers"

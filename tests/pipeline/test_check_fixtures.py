@@ -59,6 +59,7 @@ def test_sample_program_compiles_and_is_verified_exhaustively(report):
     (program,) = sample["programs"]
     assert program["compiled"] is True
     assert program["verified_inputs"] == 3 + 9 + 27 + 81 + 243  # every sequence, lengths 1..5
+    assert program["complete"] is True
     assert program["layers"] >= 2 and program["residual_dim"] > 0 and program["params"] > 0
 
 
@@ -71,6 +72,13 @@ def test_causal_program_is_checked_with_causal_semantics(report):
 def test_none_output_is_only_a_warning_and_the_rest_is_verified(report):
     (program,) = _file(report, "none_output.py")["programs"]
     assert program["compiled"] and program["verified_inputs"] == 2 + 4 + 8 + 16
+    assert program["complete"] is False  # the inputs with a None output were not compared
+
+
+def test_a_sampled_verdict_is_not_complete():
+    found = check_json(FIXTURES / "sample.py", extra=("--max-inputs", "50"))
+    (program,) = found["files"][0]["programs"]
+    assert program["verified_inputs"] == 50 and program["complete"] is False
 
 
 def test_miscompilation_message_carries_the_smallest_counterexample(report):
@@ -105,7 +113,7 @@ def test_json_shape_follows_the_contract(report):
         assert set(f) == {"path", "programs", "diagnostics"}
         for p in f["programs"]:
             assert set(p) == {
-                "name", "line", "compiled", "verified_inputs",
+                "name", "line", "compiled", "verified_inputs", "complete",
                 "layers", "heads", "mlps", "residual_dim", "params",
             }  # fmt: skip
         for d in f["diagnostics"]:

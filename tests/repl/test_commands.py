@@ -73,7 +73,7 @@ def test_run_check_and_layers(repl: Repl):
         "compiled:    a  c",
         "agree",
     ]
-    assert repl.handle(":check").endswith("verified on 363 inputs")
+    assert repl.handle(":check").endswith("verified on all 363 inputs")
     table = repl.handle(":layers")
     assert table.startswith("`program`: 3 layers · 2 heads · 2 MLPs · d_model 31")
     assert "attn h0 │ reverse" in table

@@ -230,5 +230,7 @@ def coverage(program: ProgramReport) -> str:
     11,111,111,110 inputs, not a proof" (a sample shows agreement, it proves nothing)."""
     if program.complete:
         return f"verified on all {program.space:,} inputs"
+    if not program.sampled and program.verified_inputs == program.space:  # None outputs
+        return f"agrees on all {program.space:,} inputs where its output is defined (not all is)"
     of = f" of {program.space:,}" if program.space else ""
     return f"tested on {program.verified_inputs:,}{of} inputs, not a proof"

@@ -64,6 +64,7 @@ _CATALOGUE = [
     Code("RASP605", "unnamed-operation", "warning", "An operation has no name"),
     Code("RASP606", "causal-difference", "warning", "Causal masking changes the output"),
     Code("RASP607", "unused-operation", "warning", "An operation is not used by any program"),
+    Code("RASP608", "unreached-block-error", "warning", "An MLP is wrong on an unreached value"),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _CATALOGUE}

@@ -8,7 +8,9 @@ process that never ran user code) decides:
   output on every input of it, and the file's `reference` outputs;
 - `ModelEvidence` (after `verify`): the compiled model's weights and encodings (`FastModel`)
   and, for each operation, where its value lives in the residual stream, so that the judge can
-  point a miscompilation at the first operation whose compiled value is wrong.
+  point a miscompilation at the first operation whose compiled value is wrong; and, where the
+  input space was only sampled, each MLP's function on every value its inputs can take
+  (`BlockTable`), which the judge checks block by block.
 
 Everything here is built from numbers, strings, lists and NumPy arrays, and crosses the
 boundary through `raspstudio.wire`.
@@ -119,8 +121,21 @@ class Operation:
 
 
 @dataclass
+class BlockTable:
+    """What an MLP must compute: a Map's or SequenceMap's function on every combination of
+    its inputs' values (tracr's value sets), for the judge to feed through the compiled MLP."""
+
+    label: str  # the operation
+    inputs: list[str]  # the labels of the operations it reads, in argument order
+    rows: list[list]  # one combination of input values each
+    outputs: list  # the RASP function on each row (None where it has no value)
+
+
+@dataclass
 class ModelEvidence:
-    """The compiled model, and its operations in the order a miscompilation is looked for."""
+    """The compiled model, its operations in the order a miscompilation is looked for, and
+    the tables of its MLP blocks (sent when the input space is sampled)."""
 
     model: FastModel
     operations: list[Operation]
+    blocks: list[BlockTable] = field(default_factory=list)

@@ -44,6 +44,7 @@ TYPES: dict[str, type] = {
         evidence.FastModel,
         evidence.Evidence,
         evidence.Operation,
+        evidence.BlockTable,
         evidence.ModelEvidence,
     )
 }

@@ -153,8 +153,34 @@ class Engine:
             label = judged.culprit.label
             found += self.worker.request("hint", name=name, label=label, row=judged.row)
         elif judged.verified_inputs:
-            self._judged[name] = (compiled.model, program.complete)
+            wrong = self._judge_blocks(name, evidence, compiled)
+            found += wrong
+            if any(d.severity == "error" for d in wrong):
+                verdict.cover(program, evidence, 0)
+            else:
+                self._judged[name] = (compiled.model, program.complete)
         return program, found
+
+    def _judge_blocks(
+        self, name: str, evidence: Evidence, compiled: ModelEvidence
+    ) -> list[Diagnostic]:
+        """Where the input space was sampled: each MLP on all its input values (judge/blocks.py).
+
+        A block that is wrong somewhere sends the worker looking for an input that reaches
+        those values; the model is then judged on that input (RASP501), or RASP608 says none
+        was found.
+        """
+        from raspstudio.judge import blocks, verdict
+
+        found = []
+        for failure in blocks.judge_blocks(compiled):
+            label = failure.operation.label
+            witness = self.worker.request("witness", name=name, label=label, values=failure.values)
+            if isinstance(witness, dict):
+                found += verdict.judge_witness(evidence, compiled, witness).diagnostics
+            else:
+                found.append(blocks.unreached(evidence, failure, blocks.WITNESS_TRIES))
+        return found
 
     def run(
         self,

@@ -15,6 +15,7 @@ vocabulary, malformed weights) is refused with RASP504: only a program tampering
 checker produces it.
 """
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
@@ -230,6 +231,27 @@ def run_one(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def judge_witness(
+    evidence: Evidence, compiled: ModelEvidence, witness: dict[str, Any]
+) -> ModelVerdict:
+    """The full model on a witness input the worker found (blocks.py): RASP501 if it is wrong.
+
+    `witness` holds the input, the interpreter's output on it and every operation's value.
+    """
+    try:
+        xs, expected = witness["input"], witness["output"]
+        if _model_refusal(evidence, compiled.model) or len(xs) > evidence.max_seq_len:
+            return ModelVerdict(0, [_forged(evidence, "its witness input cannot be run")])
+        got = forward(compiled.model, [xs]).outputs[0]
+        if outputs_agree(expected, got, not compiled.model.categorical_output):
+            return ModelVerdict(0, [])
+        run = forward(compiled.model, [xs])
+        alone = dataclasses.replace(evidence, inputs=[xs], outputs=[expected])
+        return _mismatch(alone, compiled, run.residual[0], 0, got, witness["values"])
+    except MALFORMED as e:
+        return ModelVerdict(0, [_forged(evidence, f"its witness is malformed ({e})")])
+
+
 def _model_refusal(evidence: Evidence, model: FastModel) -> str | None:
     """Why a compiled model cannot stand for this program's configuration, or None."""
     encoding = model.input_encoder.encoding_map
@@ -251,7 +273,7 @@ def _mismatch(
 ) -> ModelVerdict:
     """Blame the first operation whose compiled value is wrong (else the program itself)."""
     xs, expected = evidence.inputs[row], evidence.outputs[row]
-    output = compiled.operations[0] if compiled.operations else None  # walk order: output first
+    output = compiled.operations[-1] if compiled.operations else None  # inputs first, output last
     culprit, culprit_expected, culprit_got = output, expected, got
     for operation, interpreted in zip(compiled.operations, values, strict=False):
         if interpreted is None:

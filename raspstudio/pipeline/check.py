@@ -21,7 +21,7 @@ from raspstudio.config import Config
 from raspstudio.evidence import Evidence, ModelEvidence, Operation
 from raspstudio.judge import verdict
 from raspstudio.judge.inputs import input_space
-from raspstudio.pipeline import numpy_model
+from raspstudio.pipeline import blocks, numpy_model
 from raspstudio.pipeline.interpret.outcome import Evaluation
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import Program
@@ -183,11 +183,12 @@ def compile_checked(result: ProgramCheck) -> list[Diagnostic]:
     return found
 
 
-def model_evidence(result: ProgramCheck) -> ModelEvidence:
+def model_evidence(result: ProgramCheck, sampled: bool = False) -> ModelEvidence:
     """The compiled model and its operations as plain data, for the judge.
 
-    Operations come in the order a miscompilation is looked for (the output first), each with
-    the residual directions its value is read from.
+    Operations come in the order a miscompilation is looked for (inputs first, the output
+    last), each with the residual directions its value is read from. With `sampled`, the
+    tables of the MLP blocks come too (blocks.py).
     """
     compiled = result.compiled
     labels = compiled.model.residual_labels
@@ -212,13 +213,33 @@ def model_evidence(result: ProgramCheck) -> ModelEvidence:
         )
         result.operations.append(expr)
     model = numpy_model.as_plain(compiled.model, compiled.graph, result.program.sop.label)
-    return ModelEvidence(model, operations)
+    # Only a sampled input space needs the blocks checked: an enumerated one ran every input.
+    tables = blocks.block_tables(result.program.sop, compiled.graph, walk) if sampled else []
+    return ModelEvidence(model, operations, tables)
 
 
 def operation_values(result: ProgramCheck, row: int) -> list:
     """The interpreter's value of each operation of `model_evidence` on input `row`."""
     trace = result.evaluation.trace(row)
     return [trace.get(id(expr)) for expr in result.operations]
+
+
+def witness(result: ProgramCheck, label: str, values: list) -> dict | None:
+    """An input on which the inputs of operation `label` take `values` (blocks.py), with the
+    program's output and every operation's value there; None if none was found."""
+    expr = next((e for e in walk(result.program.sop) if getattr(e, "label", None) == label), None)
+    if not isinstance(expr, rasp.Map | rasp.SequenceMap):
+        return None
+    inputs = [expr.inner] if isinstance(expr, rasp.Map) else [expr.fst, expr.snd]
+    config = result.config
+    found = blocks.find_witness(
+        result.program.sop, inputs, values, config.vocab, config.max_seq_len, config.causal
+    )
+    if found is None:
+        return None
+    trace = found.pop("trace")
+    found["values"] = [trace.get(id(e)) for e in result.operations]
+    return found
 
 
 def approximation_hint(result: ProgramCheck, label: str, row: int) -> list[Diagnostic]:

@@ -84,7 +84,8 @@ def verify(name: str) -> tuple[ProgramReport, list[Diagnostic], ModelEvidence | 
     """Compile the analysed program: the new diagnostics, and the model for the judge."""
     result = _analysed(name)
     found = check.compile_checked(result)
-    evidence = check.model_evidence(result) if result.compiled else None
+    sampled = result.report.sampled
+    evidence = check.model_evidence(result, sampled) if result.compiled else None
     return result.report, found, evidence
 
 
@@ -94,6 +95,11 @@ def trace(name: str, row: int) -> list:
     if not result.operations or not 0 <= row < len(result.evaluation.inputs):
         raise RequestError(f"no compiled operations or no input {row} for {name!r}")
     return check.operation_values(result, row)
+
+
+def witness(name: str, label: str, values: list) -> dict | None:
+    """An input reaching `values` at operation `label`'s inputs, for the judge (blocks.py)."""
+    return check.witness(_analysed(name), label, values)
 
 
 def hint(name: str, label: str, row: int) -> list[Diagnostic]:
@@ -197,6 +203,7 @@ HANDLERS = {
     "verify": verify,
     "trace": trace,
     "hint": hint,
+    "witness": witness,
     "describe": describe,
     "run": run,
     "compile": compile,

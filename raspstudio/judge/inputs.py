@@ -22,7 +22,7 @@ def input_space(
 
     The sample holds, in order: every length (one sequence each), structured edge cases
     (constant, ascending, descending and alternating sequences), then seeded random sequences,
-    without duplicates, up to `max_inputs`.
+    half uniform and half `structured_sequence`, without duplicates, up to `max_inputs`.
     """
     tokens = sorted_vocab(vocab)
     if space_size(len(tokens), max_seq_len) <= max_inputs:
@@ -43,10 +43,26 @@ def input_space(
     rng = random.Random(seed)
     attempts = 0
     while len(chosen) < max_inputs and attempts < 20 * max_inputs:
-        n = rng.randint(1, max_seq_len)
-        add(rng.choice(tokens) for _ in range(n))
+        if attempts % 2:  # every other draw: few tokens in skewed proportions (see below)
+            add(structured_sequence(rng, tokens, max_seq_len))
+        else:
+            add(rng.choice(tokens) for _ in range(rng.randint(1, max_seq_len)))
         attempts += 1
     return sorted((list(s) for s in chosen), key=len), True
+
+
+def structured_sequence(rng: random.Random, tokens: list, max_seq_len: int) -> list:
+    """One to three distinct tokens in random proportions, usually at full length.
+
+    Uniform draws almost never produce extreme counts and ratios (nine high tokens and one
+    low one, a token that occurs exactly once among many), and those are where a compiled
+    program's rare failures live: an MLP value reached by few inputs, a selector that picks
+    two positions only there, an output that is None only there.
+    """
+    length = max_seq_len if rng.random() < 0.5 else rng.randint(1, max_seq_len)
+    chosen = rng.sample(tokens, min(len(tokens), rng.randint(1, 3)))
+    weights = [rng.random() for _ in chosen]
+    return rng.choices(chosen, weights=weights, k=length)
 
 
 def _edge_cases(tokens: list, max_seq_len: int) -> Iterable[list]:

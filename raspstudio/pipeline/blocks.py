@@ -7,8 +7,8 @@ take (its value set). So `block_tables` lists, for each Map and SequenceMap, its
 every combination of its inputs' values; the judge feeds each through the compiled MLP.
 
 When the judge finds a combination the MLP gets wrong, `find_witness` searches for an input
-sequence on which the program's operations take those values at some position: random
-sequences built from one to three tokens in random proportions, the shapes that reach
+sequence on which the program's operations take those values at some position, among
+`structured_sequence`s: one to three tokens in random proportions, the shapes that reach
 extreme counts and ratios which uniform draws almost never produce.
 """
 
@@ -20,6 +20,7 @@ from tracr.compiler import nodes
 from tracr.rasp import rasp
 
 from raspstudio.evidence import BlockTable
+from raspstudio.judge.inputs import structured_sequence
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.tokens import sorted_vocab
 
@@ -83,7 +84,7 @@ def find_witness(
     rng = random.Random(seed)
     tokens = sorted_vocab(vocab)
     for _ in range(WITNESS_TRIES // BATCH):
-        candidates = [_candidate(rng, tokens, max_seq_len) for _ in range(BATCH)]
+        candidates = [structured_sequence(rng, tokens, max_seq_len) for _ in range(BATCH)]
         evaluation = evaluate_program(program, candidates, causal=causal)
         for row, output in enumerate(evaluation.outputs):
             if output is None:
@@ -96,11 +97,3 @@ def find_witness(
                 if [c[position] for c in columns] == targets:
                     return {"input": candidates[row], "output": output, "trace": trace}
     return None
-
-
-def _candidate(rng: random.Random, tokens: list, max_seq_len: int) -> list:
-    """A sequence of one to three distinct tokens in random proportions, usually full length."""
-    length = max_seq_len if rng.random() < 0.5 else rng.randint(1, max_seq_len)
-    chosen = rng.sample(tokens, min(len(tokens), rng.randint(1, 3)))
-    weights = [rng.random() for _ in chosen]
-    return rng.choices(chosen, weights=weights, k=length)

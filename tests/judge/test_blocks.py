@@ -1,9 +1,10 @@
-"""Block-wise checks of sampled programs (judge/blocks.py, pipeline/blocks.py), on fixtures
-whose only failing inputs are too rare for a uniform sample (tests/fixtures/rare/)."""
+"""Block-wise checks of sampled programs (judge/blocks.py, pipeline/blocks.py) and the skewed
+half of the sample (judge/inputs.py), on fixtures whose only failing inputs are too rare for a
+uniform sample (tests/fixtures/rare/)."""
 
 import json
 
-from raspstudio.judge import blocks
+from raspstudio.judge import blocks, verdict
 from raspstudio.pipeline import check
 from raspstudio.pipeline.load import load_file
 from tests.conftest import FIXTURES, run_rasp
@@ -18,10 +19,23 @@ def _compiled(name: str) -> check.ProgramCheck:
     return result
 
 
-def test_the_sample_alone_misses_the_rare_failure():
+def test_the_sample_reaches_the_rare_value_with_skewed_sequences():
+    # Uniform draws reach `both` = 91 with probability about 2e-4 per input; half of the
+    # sample is sequences of few tokens in skewed proportions, which reach it.
     result = _compiled("clipped_at_91.py")
     assert result.report.sampled
-    assert not any(out == [-1] * len(out) for out in result.evaluation.outputs if out)
+    assert any(out == [-1] * len(out) for out in result.evaluation.outputs if out)
+
+
+def test_a_witness_is_found_for_the_wrong_value_and_judged_on_the_whole_model():
+    result = _compiled("clipped_at_91.py")
+    compiled = check.model_evidence(result, sampled=True)
+    (failure,) = blocks.judge_blocks(compiled)
+    witness = check.witness(result, failure.operation.label, failure.values)
+    xs = witness["input"]
+    assert sum(t > 6 for t in xs) == 9 and sum(t < 3 for t in xs) == 1
+    (found,) = verdict.judge_witness(result.evidence, compiled, witness).diagnostics
+    assert found.code == "RASP501" and found.input == xs and "got [0, 0" in found.message
 
 
 def test_a_block_wrong_on_one_value_is_found_at_that_value():
@@ -44,9 +58,9 @@ def _checked(name: str) -> tuple[dict, int]:
     return checked, result.returncode
 
 
-def test_rasp_check_reports_the_rare_miscompilation_with_a_witness():
+def test_rasp_check_reports_the_rare_miscompilation_with_a_counterexample():
     checked, code = _checked("clipped_at_91.py")
-    (found,) = checked["diagnostics"]
+    (found,) = [d for d in checked["diagnostics"] if d["severity"] == "error"]
     assert found["code"] == "RASP501" and code == 1
     witness = json.loads(found["message"].split("on input ")[1].split(":")[0])
     assert sum(t > 6 for t in witness) == 9 and sum(t < 3 for t in witness) == 1

@@ -78,3 +78,13 @@ def test_a_block_wrong_only_where_no_input_goes_is_a_warning():
     checked, code = _checked("unreachable_clip.py")
     assert [d["code"] for d in checked["diagnostics"]] == ["RASP608"] and code == 0
     assert checked["programs"][0]["complete"] is False
+
+
+def test_a_rare_none_output_is_found_with_its_input_and_the_twin_is_clean():
+    checked, _ = _checked("none_at_91.py")
+    (found,) = checked["diagnostics"]
+    assert found["code"] == "RASP601"
+    witness = json.loads(found["message"].split("on input ")[1].split(" (output")[0])
+    assert sum(t > 6 for t in witness) == 9 and sum(t < 3 for t in witness) == 1
+    twin, code = _checked("none_twin.py")
+    assert twin["diagnostics"] == [] and code == 0

@@ -88,3 +88,13 @@ def test_a_rare_none_output_is_found_with_its_input_and_the_twin_is_clean():
     assert sum(t > 6 for t in witness) == 9 and sum(t < 3 for t in witness) == 1
     twin, code = _checked("none_twin.py")
     assert twin["diagnostics"] == [] and code == 0
+
+
+def test_a_rare_averaging_aggregate_is_an_error_with_its_input_and_the_twin_is_clean():
+    checked, code = _checked("averaging_at_91.py")
+    (found,) = checked["diagnostics"]
+    assert found["code"] == "RASP302" and code == 1
+    witness = json.loads(found["message"].rsplit("(input ", 1)[1].rstrip(")"))
+    assert sum(t > 6 for t in witness) == 9 and sum(t < 3 for t in witness) == 1
+    twin, code = _checked("averaging_twin.py")
+    assert twin["diagnostics"] == [] and code == 0

@@ -6,6 +6,7 @@ decided here, by the judge (`raspstudio.judge`), from the evidence the worker ha
 worker runs the file, so it never says itself whether the file is right.
 """
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,8 +145,12 @@ class Engine:
         verdict.cover(program, evidence, 0)
         if not isinstance(compiled, ModelEvidence):
             return program, list(found)
+        deadline = time.monotonic() + self.worker.timeout  # the file's model must not hold us
         judged = verdict.judge_model(
-            evidence, compiled, lambda row: self.worker.request("trace", name=name, row=row)
+            evidence,
+            compiled,
+            lambda row: self.worker.request("trace", name=name, row=row),
+            deadline,
         )
         verdict.cover(program, evidence, judged.verified_inputs)
         found = list(found) + judged.diagnostics
@@ -153,7 +158,7 @@ class Engine:
             label = judged.culprit.label
             found += self.worker.request("hint", name=name, label=label, row=judged.row)
         elif judged.verified_inputs:
-            wrong = self._judge_blocks(name, evidence, compiled)
+            wrong = self._judge_blocks(name, evidence, compiled, deadline)
             found += wrong
             if any(d.severity == "error" for d in wrong):
                 verdict.cover(program, evidence, 0)
@@ -162,7 +167,7 @@ class Engine:
         return program, found
 
     def _judge_blocks(
-        self, name: str, evidence: Evidence, compiled: ModelEvidence
+        self, name: str, evidence: Evidence, compiled: ModelEvidence, deadline: float
     ) -> list[Diagnostic]:
         """Where the input space was sampled: each MLP on all its input values (judge/blocks.py).
 
@@ -173,7 +178,7 @@ class Engine:
         from raspstudio.judge import blocks, verdict
 
         found = []
-        for failure in blocks.judge_blocks(compiled):
+        for failure in blocks.judge_blocks(compiled, deadline):
             label = failure.operation.label
             witness = self.worker.request("witness", name=name, label=label, values=failure.values)
             if isinstance(witness, dict):

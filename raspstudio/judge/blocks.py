@@ -11,6 +11,7 @@ value no sampled input reached. It assumes what the model's other layers deliver
 is exact; the full forward pass on a witness input (verdict.py) is what confirms a defect.
 """
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,11 +34,17 @@ class BlockFailure:
     got: Any
 
 
-def judge_blocks(compiled: ModelEvidence) -> list[BlockFailure]:
-    """The first failing combination of every MLP block that is wrong somewhere."""
+def judge_blocks(compiled: ModelEvidence, deadline: float | None = None) -> list[BlockFailure]:
+    """The first failing combination of every MLP block that is wrong somewhere.
+
+    Blocks left when `deadline` (time.monotonic) passes are not checked: the verdict of a
+    sampled program is not complete either way, and a huge model must not hold the judge.
+    """
     operations = {o.label: o for o in compiled.operations}
     failures = []
     for table in compiled.blocks:
+        if deadline is not None and time.monotonic() > deadline:
+            break
         operation = operations.get(table.label)
         inputs = [operations.get(label) for label in table.inputs]
         if operation is None or None in inputs or not table.rows:

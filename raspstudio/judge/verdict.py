@@ -18,6 +18,7 @@ checker produces it.
 import dataclasses
 import functools
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from raspstudio.judge.inputs import input_space, space_size
 from raspstudio.report import Diagnostic, Span, format_values
 
 TOLERANCE = 1e-3  # numerical outputs: absolute and relative
+BATCH = 64  # inputs per forward pass, so the deadline is looked at often
 MAX_COUNTED_LENGTH = 1000  # beyond it the input space is not counted (a number of 10^1000)
 
 
@@ -174,22 +176,30 @@ def _refusal(evidence: Evidence) -> str | None:
 
 
 def judge_model(
-    evidence: Evidence, compiled: ModelEvidence, trace: Callable[[int], list]
+    evidence: Evidence,
+    compiled: ModelEvidence,
+    trace: Callable[[int], list],
+    deadline: float | None = None,
 ) -> ModelVerdict:
     """Run the compiled model on every input the interpreter handled, and compare.
 
     `trace(row)` gives each operation's interpreter values on input `row` (one list per entry
     of `compiled.operations`, None where it has none); it is asked only on a disagreement.
+    The model runs in batches; past `deadline` (time.monotonic) the verdict is withheld with
+    RASP106, since a file can make its model too large to run in reasonable time.
     """
     try:
-        return _judge_model(evidence, compiled, trace)
+        return _judge_model(evidence, compiled, trace, deadline)
     except MALFORMED as e:
         why = f"its evidence is malformed ({type(e).__name__}: {e})"
         return ModelVerdict(0, [_forged(evidence, why)])
 
 
 def _judge_model(
-    evidence: Evidence, compiled: ModelEvidence, trace: Callable[[int], list]
+    evidence: Evidence,
+    compiled: ModelEvidence,
+    trace: Callable[[int], list],
+    deadline: float | None,
 ) -> ModelVerdict:
     model = compiled.model
     refused = _refusal(evidence) or _model_refusal(evidence, model)
@@ -198,14 +208,29 @@ def _judge_model(
     rows = [i for i, out in enumerate(evidence.outputs) if out is not None]
     if not rows:
         return ModelVerdict(0, [])
-    run = forward(model, [evidence.inputs[i] for i in rows])
     numerical = not model.categorical_output
-    for k, row in enumerate(rows):
-        expected, got = evidence.outputs[row], run.outputs[k]
-        if not outputs_agree(expected, got, numerical):
-            values = trace(row)
-            return _mismatch(evidence, compiled, run.residual[k], row, got, values)
+    for start in range(0, len(rows), BATCH):
+        if deadline is not None and time.monotonic() > deadline:
+            return ModelVerdict(0, [_too_slow(evidence, start, len(rows))])
+        batch = rows[start : start + BATCH]
+        run = forward(model, [evidence.inputs[i] for i in batch])
+        for k, row in enumerate(batch):
+            expected, got = evidence.outputs[row], run.outputs[k]
+            if not outputs_agree(expected, got, numerical):
+                values = trace(row)
+                return _mismatch(evidence, compiled, run.residual[k], row, got, values)
     return ModelVerdict(len(rows), [])
+
+
+def _too_slow(evidence: Evidence, done: int, total: int) -> Diagnostic:
+    return Diagnostic(
+        "RASP106",
+        f"judging `{evidence.program}` did not finish in time: its compiled model ran on "
+        f"{done} of {total} inputs. The model is too large to run on them all within the "
+        "timeout; raise it (--timeout) or lower the number of inputs (--max-inputs)",
+        evidence.span,
+        evidence.program,
+    )
 
 
 def run_one(result: dict[str, Any]) -> dict[str, Any]:

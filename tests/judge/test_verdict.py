@@ -7,6 +7,7 @@ compilations); tampering with it stands for a worker whose file patched the chec
 import dataclasses
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -128,3 +129,14 @@ def test_the_judge_imports_neither_tracr_nor_the_pipeline():
         [sys.executable, "-P", "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_model_too_slow_to_judge_gets_no_verdict():
+    result = _checked("sample.py")
+    compiled = check.model_evidence(result)
+    judged = verdict.judge_model(
+        result.evidence, compiled, lambda row: [], deadline=time.monotonic()
+    )
+    assert judged.verified_inputs == 0
+    assert [d.code for d in judged.diagnostics] == ["RASP106"]
+    assert "did not finish in time" in judged.diagnostics[0].message

@@ -205,12 +205,14 @@ def loop(repl: Repl, session: PromptSession, write: Any = print) -> None:
             return
         try:
             shown = repl.handle(text)
+            if shown:
+                write(shown)
         except commands.Quit:
             return
+        except KeyboardInterrupt:  # a Ctrl-C outside the wait for the worker: not an exit
+            write("interrupted")
         except Exception as e:  # noqa: BLE001 - a bug of ours must not end the user's session
-            shown = f"internal error (please report it): {type(e).__name__}: {e}"
-        if shown:
-            write(shown)
+            write(f"internal error (please report it): {type(e).__name__}: {e}")
 
 
 def main(path: str | None = None, timeout: float | None = None, banner: bool = True) -> int:

@@ -127,3 +127,28 @@ def test_starting_with_a_file_prints_its_verdicts(tmp_path: Path):
         assert "example: a b c" in screen and "Try:" in screen
     finally:
         term.close()
+
+
+def test_a_ctrl_c_outside_the_wait_for_the_worker_does_not_end_the_session():
+    """Ctrl-C can land while a result is being shown rather than while the worker runs (the
+    key is pressed at any moment); the loop must say so and read the next line."""
+    from raspstudio.repl.app import loop
+
+    lines = iter(["first", "second"])
+
+    class Session:  # what the loop reads lines from
+        def prompt(self) -> str:
+            try:
+                return next(lines)
+            except StopIteration:
+                raise EOFError from None
+
+    class Handler:  # the first line is interrupted as its result is shown
+        def handle(self, text: str) -> str:
+            if text == "first":
+                raise KeyboardInterrupt
+            return f"handled {text}"
+
+    shown: list[str] = []
+    loop(Handler(), Session(), shown.append)
+    assert shown == ["interrupted", "handled second"]

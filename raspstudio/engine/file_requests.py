@@ -142,28 +142,27 @@ class Engine:
         program, found, compiled = self.worker.request("verify", name=name)
         if not isinstance(program, ProgramReport):
             raise WorkerError("it sent a malformed reply", "crashed")
-        verdict.cover(program, evidence, 0)
-        if not isinstance(compiled, ModelEvidence):
-            return program, list(found)
-        deadline = time.monotonic() + self.worker.timeout  # the file's model must not hold us
-        judged = verdict.judge_model(
-            evidence,
-            compiled,
-            lambda row: self.worker.request("trace", name=name, row=row),
-            deadline,
-        )
-        verdict.cover(program, evidence, judged.verified_inputs)
-        found = list(found) + judged.diagnostics
-        if judged.culprit is not None:
-            label = judged.culprit.label
-            found += self.worker.request("hint", name=name, label=label, row=judged.row)
-        elif judged.verified_inputs:
-            wrong = self._judge_blocks(name, evidence, compiled, deadline)
-            found += wrong
-            if any(d.severity == "error" for d in wrong):
-                verdict.cover(program, evidence, 0)
-            else:
-                self._judged[name] = (compiled.model, program.complete)
+        found, verified = list(found), 0
+        if isinstance(compiled, ModelEvidence):
+            deadline = time.monotonic() + self.worker.timeout  # the file's model must not hold us
+            judged = verdict.judge_model(
+                evidence,
+                compiled,
+                lambda row: self.worker.request("trace", name=name, row=row),
+                deadline,
+            )
+            found += judged.diagnostics
+            if judged.culprit is not None:
+                label = judged.culprit.label
+                found += self.worker.request("hint", name=name, label=label, row=judged.row)
+            elif judged.verified_inputs:
+                wrong = self._judge_blocks(name, evidence, compiled, deadline)
+                found += wrong
+                if not any(d.severity == "error" for d in wrong):
+                    verified = judged.verified_inputs
+        verdict.cover(program, evidence, verified)
+        if verified:
+            self._judged[name] = (compiled.model, program.complete)
         return program, found
 
     def _judge_blocks(

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from raspstudio.evidence import BlockTable, Evidence, ModelEvidence, Operation
-from raspstudio.judge.verdict import same
+from raspstudio.judge.forward import mlp
+from raspstudio.judge.verdict import read, same
 from raspstudio.report import Diagnostic, format_values
 
 WITNESS_TRIES = 20_000  # candidate inputs the worker tries (raspstudio/pipeline/blocks.py)
@@ -67,31 +68,26 @@ def _check(
     if "one" in labels:
         x[:, labels.index("one")] = 1
     usable = np.ones(len(table.rows), bool)
-    for column, read in enumerate(inputs):
-        where = {value: dim for value, dim in zip(read.values, read.dims, strict=False)}
+    for column, source in enumerate(inputs):
+        where = {value: dim for value, dim in zip(source.values, source.dims, strict=False)}
         for row, values in enumerate(table.rows):
             value = values[column]
-            if read.numerical:
-                x[row, read.dims[0]] = value
+            if source.numerical:
+                x[row, source.dims[0]] = value
             elif value in where:
                 x[row, where[value]] = 1
             else:
                 usable[row] = False  # a value the model has no direction for
-    first, second = (
-        model.params[f"transformer/layer_{layer}/mlp/{n}"] for n in ("linear_1", "linear_2")
-    )
-    out = np.maximum(x @ first["w"] + first["b"], 0) @ second["w"] + second["b"]
-    block = out[:, operation.dims]
+    # The input vectors are 0 in the operation's directions: the MLP's output is all there is.
+    out = mlp(x, model.params, f"transformer/layer_{layer}/mlp")
+    got = read(operation, out[:, operation.dims])
     for row, expected in enumerate(table.outputs):
-        if expected is None or not usable[row]:
-            continue
-        got = (
-            float(block[row, 0])
-            if operation.numerical
-            else operation.values[int(np.argmax(block[row]))]
-        )
-        if not same(expected, got, operation.numerical):
-            return BlockFailure(operation, table.rows[row], expected, got)
+        if (
+            expected is not None
+            and usable[row]
+            and not same(expected, got[row], operation.numerical)
+        ):
+            return BlockFailure(operation, table.rows[row], expected, got[row])
     return None
 
 

@@ -51,7 +51,7 @@ def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> 
         prefix = f"transformer/layer_{layer}"
         x, weights = _attention(x, mask, params, f"{prefix}/attn", config)
         x_after_attention = x
-        x = _mlp(x, params, f"{prefix}/mlp")
+        x = mlp(x, params, f"{prefix}/mlp")
         if keep_layers:  # None where a layer's attention is unused
             result.layer_residuals += [x_after_attention, x]
             result.attention.append(weights)
@@ -90,7 +90,8 @@ def _attention(
     return x + (attended.reshape(batch, width, heads * k) @ linear["w"] + linear["b"]), weights
 
 
-def _mlp(x: np.ndarray, params: Params, name: str) -> np.ndarray:
+def mlp(x: np.ndarray, params: Params, name: str) -> np.ndarray:
+    """The residual after the MLP `name` (judge/blocks.py runs one on chosen vectors)."""
     first, second = params[f"{name}/linear_1"], params[f"{name}/linear_2"]
     if not second["w"].any():
         return x

@@ -33,6 +33,7 @@ from raspstudio.report import Diagnostic, Span, format_values
 TOLERANCE = 1e-3  # numerical outputs: absolute and relative
 BATCH = 64  # inputs per forward pass, so the deadline is looked at often
 MAX_COUNTED_LENGTH = 1000  # beyond it the input space is not counted (a number of 10^1000)
+MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError)  # from forged data
 
 
 @dataclass
@@ -78,14 +79,6 @@ def cover(report: Any, evidence: Evidence, verified_inputs: int) -> None:
     report.complete = not report.sampled and defined and 0 < verified_inputs == report.space
 
 
-def sampled(evidence: Evidence) -> bool:
-    """Whether the input space is a sample rather than every sequence."""
-    try:
-        return _input_space(evidence)[1]
-    except MALFORMED:
-        return False
-
-
 def _input_space(evidence: Evidence) -> tuple[list[list], bool]:
     """The judge's own input space for the evidence's configuration (read-only, cached).
 
@@ -115,9 +108,6 @@ def _input_space(evidence: Evidence) -> tuple[list[list], bool]:
 @functools.lru_cache(maxsize=8)
 def _cached_space(vocab: tuple, max_seq_len: int, max_inputs: int) -> tuple[list[list], bool]:
     return input_space(vocab, max_seq_len, max_inputs)
-
-
-MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError)  # from forged data
 
 
 def judge_analysis(evidence: Evidence) -> list[Diagnostic]:
@@ -267,10 +257,10 @@ def judge_witness(
         xs, expected = witness["input"], witness["output"]
         if _model_refusal(evidence, compiled.model) or len(xs) > evidence.max_seq_len:
             return ModelVerdict(0, [_forged(evidence, "its witness input cannot be run")])
-        got = forward(compiled.model, [xs]).outputs[0]
+        run = forward(compiled.model, [xs])
+        got = run.outputs[0]
         if outputs_agree(expected, got, not compiled.model.categorical_output):
             return ModelVerdict(0, [])
-        run = forward(compiled.model, [xs])
         alone = dataclasses.replace(evidence, inputs=[xs], outputs=[expected])
         return _mismatch(alone, compiled, run.residual[0], 0, got, witness["values"])
     except MALFORMED as e:
@@ -328,7 +318,12 @@ def _mismatch(
 
 def _decode(operation: Operation, residual: np.ndarray, length: int) -> list:
     """An operation's value at each input position, read from its residual directions."""
-    block = residual[1 : length + 1][:, operation.dims]
+    return read(operation, residual[1 : length + 1][:, operation.dims])
+
+
+def read(operation: Operation, block: np.ndarray) -> list:
+    """The operation's value in each row of `block` (rows x its dimensions): the magnitude of
+    its one direction if numerical, else the value of its largest direction."""
     if operation.numerical:
         return block[:, 0].tolist()
     return [operation.values[int(i)] for i in np.argmax(block, axis=1)]

@@ -19,7 +19,6 @@ policy: the sandbox and the judge must hold on their own.
 import json
 import os
 import socket
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +31,8 @@ from raspstudio.engine.file_requests import Engine
 from raspstudio.engine.worker_client import Worker
 from tests.conftest import run_rasp
 from tests.llm_server import OFF_BY_ONE, ChatServer, Reply, code_reply
+from tests.processes import processes_with, wait_until
 
-GUARD = 60  # seconds; only against a hang, never a speed check
 SANDBOXES = {"bubblewrap": {}, "landlock": {"RASP_SANDBOX": "landlock"}}  # as test_containment
 
 # What a draft does once it runs code of its choice, as source text (one line where a pickle
@@ -392,7 +391,7 @@ class Scene:
         self.listener.setblocking(False)  # the run is over: a connection would be queued
         with pytest.raises(BlockingIOError):
             self.listener.accept()
-        _wait_until(lambda: not _processes_with(self.tag), "the forked processes ending")
+        wait_until(lambda: not processes_with(self.tag), "the forked processes ending")
 
 
 @pytest.fixture
@@ -567,22 +566,3 @@ def test_past_the_policy_the_sandbox_holds(scene: Scene, sandbox: str):
     assert "the key: None" in json.dumps(files)
     for name in (h.name for h in HOSTILE if h.name.endswith(("writes", "creates_a_file"))):
         assert "RASP102" in {d["code"] for d in files[name]["diagnostics"]}, files[name]
-
-
-def _processes_with(tag: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and tag in (entry / "cmdline").read_text(errors="replace"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
-def _wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + GUARD
-    while not condition():
-        if time.monotonic() > deadline:  # a guard against a hang, not a speed check
-            raise TimeoutError(f"{what} never happened")
-        time.sleep(0.05)

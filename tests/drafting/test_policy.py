@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from raspstudio.drafting.policy import ALLOWED_MODULES, Refusal, refusals
+from tests.drafting.test_hostile_drafts import BOUND_METHOD_COPY, MATCH_ARGS
 
 LIBRARY = Path(__file__).parents[2] / "programs"
 PROGRAMS = sorted(p for p in LIBRARY.rglob("*.py") if not p.name.startswith("make_"))
@@ -231,35 +232,11 @@ def test_a_match_class_pattern_reading_what_drafts_may_not_is_refused(
     assert refusal.message.startswith(named)
 
 
-# Two ways to any attribute by a string, with no dunder in the tree: the first policy let both
-# through, and each ran `exec` with the worker's builtins.
-BY_A_BOUND_METHOD = """import collections
-import dataclasses
-
-
-class Box:
-    def method(self):
-        return self
-
-
-bound = type(Box().method)
-named = type("__globals__", (), {})  # copy.copy(bound method) is getattr(self, its __name__)
-found = dataclasses.copy.copy(bound(named, collections.namedtuple))
-"""
-BY_MATCH_ARGS = """import collections
-import dataclasses
-
-Probe = dataclasses.make_dataclass("Probe", ["__globals__"], bases=(dataclasses.abc.ABC,))
-Probe.register(type(collections.namedtuple))
-match collections.namedtuple:
-    case Probe(found):
-        pass
-"""
-
-
+# Two ways to any attribute by a string, with no dunder in the tree, from the hostile-draft
+# suite: the first policy let both through, and each ran `exec` with the worker's builtins.
 @pytest.mark.parametrize(
     ("source", "named"),
-    [(BY_A_BOUND_METHOD, "accesses `.copy`"), (BY_MATCH_ARGS, "matches by position")],
+    [(BOUND_METHOD_COPY, "accesses `.copy`"), (MATCH_ARGS, "matches by position")],
 )
 def test_attributes_named_by_strings_through_copy_or_match_args_are_refused(
     source: str, named: str

@@ -14,15 +14,14 @@ import os
 import signal
 import socket
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, RASP, run_rasp
+from tests.processes import GUARD, alive, cmdline, descendants, processes_with, wait_until
 
-GUARD = 60  # seconds; only against a hang
 # Each containment test runs under bubblewrap (which `make test` installs) and under the
 # fallback used where it is missing: the worker confining itself with Landlock and seccomp.
 SANDBOXES = {"bubblewrap": {}, "landlock": {"RASP_SANDBOX": "landlock"}}
@@ -214,31 +213,12 @@ def test_a_file_cannot_poison_the_verdicts_of_files_checked_after_it(tmp_path, s
     assert result.returncode == 1
 
 
-def _processes_with(tag: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and tag in (entry / "cmdline").read_text(errors="replace"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
-def _wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + GUARD
-    while not condition():
-        if time.monotonic() > deadline:  # a guard against a hang, not a speed check
-            raise TimeoutError(f"{what} never happened")
-        time.sleep(0.05)
-
-
 def test_a_forked_process_does_not_outlive_the_check(tmp_path: Path, sandbox: dict):
     tag = f"rasp-orphan-{uuid.uuid4().hex}"
     program = tmp_path / "forks.py"
     program.write_text(FORKS_AN_ORPHAN.format(tag=tag))
     run_rasp("check", str(program), env=sandbox)
-    _wait_until(lambda: not _processes_with(tag), "the forked process ending")
+    wait_until(lambda: not processes_with(tag), "the forked process ending")
 
 
 def test_a_fork_bomb_starts_no_process(tmp_path: Path, sandbox: dict):
@@ -247,30 +227,6 @@ def test_a_fork_bomb_starts_no_process(tmp_path: Path, sandbox: dict):
     result = run_rasp("check", str(program), "--timeout", "60", env=sandbox)
     assert "RASP102" in result.stdout and "Operation not permitted" in result.stdout
     assert result.returncode == 1
-
-
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit():
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return "Z" not in (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
-    except OSError:
-        return False
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=str)
@@ -287,23 +243,16 @@ def test_the_worker_ends_with_the_front_end(tmp_path, how: signal.Signals, sandb
         # Running user code: the worker and the child it forked for this file (2 processes
         # with the worker's command line, inside the sandbox or not).
         def spinning() -> bool:
-            tree = _descendants(front.pid)
-            return sum("raspstudio.worker" in _cmdline(p) for p in tree) >= 2
+            tree = descendants(front.pid)
+            return sum("raspstudio.worker" in cmdline(p) for p in tree) >= 2
 
-        _wait_until(spinning, "the worker running the file")
-        tree = _descendants(front.pid)
+        wait_until(spinning, "the worker running the file")
+        tree = descendants(front.pid)
         os.kill(front.pid, how)
         front.wait(GUARD)
-        _wait_until(lambda: not any(_alive(p) for p in tree), "the worker's tree ending")
+        wait_until(lambda: not any(alive(p) for p in tree), "the worker's tree ending")
     finally:
         front.kill()
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-    except OSError:
-        return ""
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 from raspstudio.judge import verdict
 from raspstudio.pipeline import check
 from raspstudio.pipeline.load import load_file
+from raspstudio.report import ProgramReport
 from tests.conftest import FIXTURES
 
 
@@ -74,7 +75,9 @@ def test_a_configuration_claiming_another_space_is_refused_before_it_is_built(cl
     evidence = dataclasses.replace(result.evidence, **claim)
     (found,) = verdict.judge_analysis(evidence)
     assert found.code == "RASP504"
-    assert verdict.sampled(evidence) is False
+    report = ProgramReport("program", 1)
+    verdict.cover(report, evidence, 0)
+    assert (report.sampled, report.space, report.complete) == (False, 0, False)
 
 
 def test_outputs_of_the_wrong_shape_are_refused():

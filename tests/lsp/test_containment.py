@@ -28,14 +28,11 @@ from tests.engine.test_containment import (
     READS_THE_KEY,
     WRITES_OUTSIDE,
     WRITES_TO_THE_FRONT_END,
-    _alive,
-    _cmdline,
-    _descendants,
-    _processes_with,
-    _wait_until,
 )
 from tests.engine.test_forged_verdicts import CAUGHT, FORGING
 from tests.lsp_support import FIXTURES, ROOT, _make_client, open_document, wait_until
+from tests.processes import alive, cmdline, descendants, processes_with
+from tests.processes import wait_until as wait_until_gone
 
 SECRET = f"sk-test-{uuid.uuid4().hex}"
 
@@ -120,7 +117,7 @@ async def test_no_process_is_started_or_left_behind(client, tmp_path: Path):
         uri = await open_document(client, tmp_path / name, source)
         await wait_until(lambda uri=uri: client.diagnostics.get(uri), "diagnostics")
         assert "Operation not permitted" in client.diagnostics[uri][0].message
-    _wait_until(lambda: not _processes_with(tag), "the forked process ending")
+    wait_until_gone(lambda: not processes_with(tag), "the forked process ending")
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL], ids=str)
@@ -146,14 +143,14 @@ def test_the_worker_ends_when_the_server_is_killed(tmp_path: Path, how: signal.S
         send({"method": "textDocument/didOpen", "params": {"textDocument": document}})
 
         def spinning() -> bool:  # the worker, and the child running the file
-            tree = _descendants(server.pid)
-            return sum("raspstudio.worker" in _cmdline(p) for p in tree) >= 2
+            tree = descendants(server.pid)
+            return sum("raspstudio.worker" in cmdline(p) for p in tree) >= 2
 
-        _wait_until(spinning, "the worker running the file")
-        tree = _descendants(server.pid)
+        wait_until_gone(spinning, "the worker running the file")
+        tree = descendants(server.pid)
         server.send_signal(how)
         server.wait(60)
-        _wait_until(lambda: not any(_alive(p) for p in tree), "the worker's tree ending")
+        wait_until_gone(lambda: not any(alive(p) for p in tree), "the worker's tree ending")
     finally:
         server.kill()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tests.lsp.test_faults import RawClient
 from tests.lsp_support import ROOT
+from tests.processes import cmdline, parents
 
 # A check of a second or so (9,840 inputs): far longer than the pause between two edits.
 REVERSE = (
@@ -24,26 +25,18 @@ PAUSE = 0.06
 
 
 def _zygotes(server_pid: int) -> set[int]:
-    """The server's worker processes (not the children they fork per file)."""
+    """The server's worker processes: the first with the worker's command line on each branch
+    below the server (bubblewrap's carry it too), not the children they fork per file."""
     children: dict[int, list[int]] = {}
-    commands: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit():
-                stat = (entry / "stat").read_text()
-                ppid = int(stat.rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry.name))
-                commands[int(entry.name)] = (entry / "cmdline").read_text(errors="replace")
-        except (OSError, ValueError, IndexError):
-            continue
+    for child, parent in parents().items():
+        children.setdefault(parent, []).append(child)
     found, todo = set(), [server_pid]
     while todo:
-        pid = todo.pop()
-        for child in children.get(pid, []):
-            if "raspstudio.worker" in commands.get(child, ""):
-                found.add(child)  # a zygote: its own children are forks, not starts
+        for child in children.get(todo.pop(), []):
+            if "raspstudio.worker" in cmdline(child):
+                found.add(child)
             else:
-                todo.append(child)  # bubblewrap, say
+                todo.append(child)
     return found
 
 

@@ -1,12 +1,14 @@
-"""What block-wise checks cost, next to the sampled comparison they complement.
+"""What the block-wise proof costs, next to the sampled comparison it complements.
 
     .venv/bin/python benchmarks/blockwise_bench.py
 
 For every library program, every tracr TEST_CASES program and the fixtures of
 tests/fixtures/rare/: the time of the judge's comparison on the input space (the forward pass
-over every input run), of building the MLP block tables (the worker's side: each Map's and
-SequenceMap's function on its inputs' value sets) and of the block checks themselves (the
-judge's side), plus how many blocks were checked and found wrong. Medians of 5 runs, ms.
+over every input run), of building the program's nodes (the worker's side: every function's
+table on its inputs' exact value sets) and of the proof itself (the judge's side: value sets,
+lanes, every block with its error bound), whether the proof holds, and how many MLP rows it
+found wrong. Medians of 5 runs, ms. The library's input spaces are enumerated, so `rasp check`
+does not run the proof there; it is run here anyway, to measure it on every program.
 """
 
 import os
@@ -20,8 +22,7 @@ from pathlib import Path
 from tracr.compiler import test_cases
 
 from raspstudio.config import Config
-from raspstudio.judge import blocks as judge_blocks
-from raspstudio.judge import verdict
+from raspstudio.judge import proof, verdict
 from raspstudio.pipeline import blocks, check
 from raspstudio.pipeline.load import Program, load_file
 from raspstudio.pipeline.validate import walk
@@ -63,11 +64,11 @@ def _measure(program: Program, config: Config) -> tuple | None:
         return check.operation_values(result, row)
 
     sample, _ = _median_ms(lambda: verdict.judge_model(result.evidence, compiled, trace))
-    graph = result.compiled.graph
-    tables_ms, tables = _median_ms(lambda: blocks.block_tables(program.sop, graph, walk))
-    compiled.blocks = tables
-    blocks_ms, wrong = _median_ms(lambda: judge_blocks.judge_blocks(compiled))
-    return len(result.evidence.inputs), sample, tables_ms, blocks_ms, len(tables), len(wrong)
+    vocab, n = config.vocab, config.max_seq_len
+    tables_ms, nodes = _median_ms(lambda: blocks.program_nodes(program.sop, walk, vocab, n))
+    compiled.nodes = nodes
+    proof_ms, proved = _median_ms(lambda: proof.prove(compiled, list(vocab), n))
+    return len(result.evidence.inputs), sample, tables_ms, proof_ms, proved
 
 
 def main() -> None:
@@ -77,23 +78,29 @@ def main() -> None:
     )
     print(
         f"{'program':44} {'inputs':>7} {'sample ms':>10} {'tables ms':>10} "
-        f"{'blocks ms':>10} {'blocks':>7} {'wrong':>6}"
+        f"{'proof ms':>10} {'proved':>7} {'wrong':>6}"
     )
-    ratios = []
+    ratios, proved_count, reasons = [], 0, {}
     for name, program, config in _programs():
         measured = _measure(program, config)
         if measured is None:
             continue
-        inputs, sample, tables_ms, blocks_ms, checked, wrong = measured
-        ratios.append((tables_ms + blocks_ms) / max(sample, 1e-6))
+        inputs, sample, tables_ms, proof_ms, proved = measured
+        ratios.append((tables_ms + proof_ms) / max(sample, 1e-6))
+        proved_count += proved.complete
+        if not proved.complete:
+            reason = proved.reason.split(": ")[-1][:70]
+            reasons[reason] = reasons.get(reason, 0) + 1
         print(
             f"{name[:44]:44} {inputs:7} {sample:10.1f} {tables_ms:10.1f} "
-            f"{blocks_ms:10.1f} {checked:7} {wrong:6}"
+            f"{proof_ms:10.1f} {'yes' if proved.complete else 'no':>7} {len(proved.failures):6}"
         )
     print(
         f"block-wise / sampled time: median {statistics.median(ratios):.2f}, "
-        f"max {max(ratios):.2f} over {len(ratios)} programs"
+        f"max {max(ratios):.2f} over {len(ratios)} programs; proved {proved_count}"
     )
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        print(f"  not proved ({count}): {reason}")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ process that never ran user code) decides:
 - `ModelEvidence` (after `verify`): the compiled model's weights and encodings (`FastModel`)
   and, for each operation, where its value lives in the residual stream, so that the judge can
   point a miscompilation at the first operation whose compiled value is wrong; and, where the
-  input space was only sampled, each MLP's function on every value its inputs can take
-  (`BlockTable`), which the judge checks block by block.
+  input space was only sampled, every operation's function on every value its inputs can
+  take (`Node`), from which the judge checks the model block by block.
 
 Everything here is built from numbers, strings, lists and NumPy arrays, and crosses the
 boundary through `raspstudio.wire`.
@@ -121,21 +121,30 @@ class Operation:
 
 
 @dataclass
-class BlockTable:
-    """What an MLP must compute: a Map's or SequenceMap's function on every combination of
-    its inputs' values (tracr's value sets), for the judge to feed through the compiled MLP."""
+class Node:
+    """An operation as the block-wise proof sees it: its kind, what it reads, and its function
+    on every value its inputs can take (raspstudio.judge.value_sets chooses those values).
 
-    label: str  # the operation
-    inputs: list[str]  # the labels of the operations it reads, in argument order
-    rows: list[list]  # one combination of input values each
-    outputs: list  # the RASP function on each row (None where it has no value)
+    `inputs` are labels: [inner] for a Map, [fst, snd] for a SequenceMap, [keys, queries,
+    values] for an Aggregate, [keys, queries] for a SelectorWidth. `rows` and `outputs` are
+    the function's table: a Map's or SequenceMap's arguments and results, or a selector's
+    (key, query) pairs and whether its predicate selects them. None where it raised.
+    """
+
+    label: str
+    kind: str  # tokens, indices, Map, SequenceMap, Aggregate, SelectorWidth, or another SOp
+    inputs: list[str] = field(default_factory=list)
+    numerical: bool = False
+    default: Any = None  # an Aggregate's value where nothing is selected
+    rows: list[list] = field(default_factory=list)
+    outputs: list = field(default_factory=list)
 
 
 @dataclass
 class ModelEvidence:
     """The compiled model, its operations in the order a miscompilation is looked for, and
-    the tables of its MLP blocks (sent when the input space is sampled)."""
+    the program's nodes with their tables (sent when the input space is sampled)."""
 
     model: FastModel
     operations: list[Operation]
-    blocks: list[BlockTable] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)

@@ -86,6 +86,7 @@ class ProgramReport:
     model: ModelSummary | None = None
     space: int = 0  # every input up to MAX_SEQ_LEN: how many there are
     complete: bool = False  # the verdict covers all of them (set by the judge)
+    incomplete: str = ""  # why a sampled verdict could not be proved for all of them
 
     def to_json(self) -> dict:
         m = self.model
@@ -226,11 +227,14 @@ def format_values(values: list) -> str:
 
 
 def coverage(program: ProgramReport) -> str:
-    """What the verdict covers: "verified on all 363 inputs", or "tested on 2,000 of
-    11,111,111,110 inputs, not a proof" (a sample shows agreement, it proves nothing)."""
+    """What the verdict covers: "verified on all 363 inputs", "verified on all 11,111,111,110
+    inputs (block-wise)" (proved, judge/proof.py), or "tested on 2,000 of 11,111,111,110
+    inputs, not a proof: <why the proof failed>" (a sample shows agreement, it proves nothing)."""
     if program.complete:
-        return f"verified on all {program.space:,} inputs"
+        how = " (block-wise)" if program.sampled else ""
+        return f"verified on all {program.space:,} inputs{how}"
     if not program.sampled and program.verified_inputs == program.space:  # None outputs
         return f"agrees on all {program.space:,} inputs where its output is defined (not all is)"
     of = f" of {program.space:,}" if program.space else ""
-    return f"tested on {program.verified_inputs:,}{of} inputs, not a proof"
+    why = f": {program.incomplete}" if program.incomplete else ""
+    return f"tested on {program.verified_inputs:,}{of} inputs, not a proof{why}"

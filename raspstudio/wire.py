@@ -44,7 +44,7 @@ TYPES: dict[str, type] = {
         evidence.FastModel,
         evidence.Evidence,
         evidence.Operation,
-        evidence.BlockTable,
+        evidence.Node,
         evidence.ModelEvidence,
     )
 }

@@ -142,7 +142,7 @@ class Engine:
         program, found, compiled = self.worker.request("verify", name=name)
         if not isinstance(program, ProgramReport):
             raise WorkerError("it sent a malformed reply", "crashed")
-        found, verified = list(found), 0
+        found, verified, proved = list(found), 0, None
         if isinstance(compiled, ModelEvidence):
             deadline = time.monotonic() + self.worker.timeout  # the file's model must not hold us
             judged = verdict.judge_model(
@@ -156,35 +156,43 @@ class Engine:
                 label = judged.culprit.label
                 found += self.worker.request("hint", name=name, label=label, row=judged.row)
             elif judged.verified_inputs:
-                wrong = self._judge_blocks(name, evidence, compiled, deadline)
-                found += wrong
-                if not any(d.severity == "error" for d in wrong):
+                if compiled.nodes:
+                    proved, wrong = self._prove(name, evidence, compiled, deadline)
+                    found += wrong
+                if not any(d.severity == "error" for d in found):
                     verified = judged.verified_inputs
-        verdict.cover(program, evidence, verified)
+        verdict.cover(program, evidence, verified, proved)
         if verified:
             self._judged[name] = (compiled.model, program.complete)
         return program, found
 
-    def _judge_blocks(
+    def _prove(
         self, name: str, evidence: Evidence, compiled: ModelEvidence, deadline: float
-    ) -> list[Diagnostic]:
-        """Where the input space was sampled: each MLP on all its input values (judge/blocks.py).
+    ) -> tuple[Any, list[Diagnostic]]:
+        """Where the input space was sampled: the block-wise proof (judge/proof.py).
 
-        A block that is wrong somewhere sends the worker looking for an input that reaches
-        those values; the model is then judged on that input (RASP501), or RASP608 says none
-        was found.
+        A selector the proof could not settle (it may select nothing, or two values) sends
+        the worker searching skewed inputs for the None output or error it may cause. An MLP
+        that is wrong on some values sends it looking for an input that reaches them: the
+        model is then judged on that input (RASP501), or RASP608 says the block is wrong where
+        no input was found to go, or where the output is still right.
         """
-        from raspstudio.judge import blocks, verdict
+        from raspstudio.judge import blocks, proof, verdict
 
-        found = []
-        for failure in blocks.judge_blocks(compiled, deadline):
+        proved = proof.prove(compiled, evidence.vocab, evidence.max_seq_len, deadline)
+        defined = all(out is None or None not in out for out in evidence.outputs)
+        search = proved.open_selector and defined  # else the sample already found a None
+        found = list(self.worker.request("search", name=name)) if search else []
+        for failure in proved.failures:
             label = failure.operation.label
             witness = self.worker.request("witness", name=name, label=label, values=failure.values)
-            if isinstance(witness, dict):
-                found += verdict.judge_witness(evidence, compiled, witness).diagnostics
+            judged = verdict.judge_witness(evidence, compiled, witness) if witness else None
+            if judged is not None and judged.diagnostics:
+                found += judged.diagnostics
             else:
-                found.append(blocks.unreached(evidence, failure, blocks.WITNESS_TRIES))
-        return found
+                reached = witness["input"] if judged is not None else None
+                found.append(blocks.unreached(evidence, failure, blocks.WITNESS_TRIES, reached))
+        return proved, found
 
     def run(
         self,

@@ -60,12 +60,14 @@ def outputs_agree(expected: list, got: list, numerical: bool) -> bool:
     )
 
 
-def cover(report: Any, evidence: Evidence, verified_inputs: int) -> None:
+def cover(report: Any, evidence: Evidence, verified_inputs: int, proof: Any = None) -> None:
     """Set a ProgramReport's count of verified inputs, its input space and completeness.
 
-    Complete means every input up to MAX_SEQ_LEN was run and agreed at every position: the
-    input space was enumerated, not sampled, no input was left out, and no output is None
-    (undefined: the compiled model emits an arbitrary value there, RASP601).
+    Complete means the verdict covers every input up to MAX_SEQ_LEN: either the input space
+    was enumerated, every input agreed at every position and no output is None (undefined: the
+    compiled model emits an arbitrary value there, RASP601); or it was sampled, every sampled
+    input agreed, and the block-wise `proof` (proof.py) holds. Otherwise `report.incomplete`
+    says why.
     """
     report.verified_inputs = verified_inputs
     try:
@@ -76,7 +78,12 @@ def cover(report: Any, evidence: Evidence, verified_inputs: int) -> None:
     countable = evidence.max_seq_len <= MAX_COUNTED_LENGTH
     report.space = space_size(len(evidence.vocab), evidence.max_seq_len) if countable else 0
     defined = all(out is None or None not in out for out in evidence.outputs)
-    report.complete = not report.sampled and defined and 0 < verified_inputs == report.space
+    if not report.sampled:
+        report.complete = defined and 0 < verified_inputs == report.space
+        return
+    agreed = defined and 0 < verified_inputs == len(evidence.inputs)
+    report.complete = agreed and proof is not None and proof.complete
+    report.incomplete = proof.reason if agreed and proof is not None else ""
 
 
 def _input_space(evidence: Evidence) -> tuple[list[list], bool]:

@@ -1,68 +1,72 @@
 """Evidence for block-wise verification, and witnesses for what it finds.
 
-A sample of inputs misses the rare input on which a compiled MLP is wrong (a numerical Map
+A sample of inputs misses the rare input on which a compiled block is wrong (a numerical Map
 whose negative output the ReLU clips, say, reached only when nine of ten tokens are high).
-But an MLP computes a function of a few values, and tracr knows every value each input can
-take (its value set). So `block_tables` lists, for each Map and SequenceMap, its function on
-every combination of its inputs' values; the judge feeds each through the compiled MLP.
+But each block computes a function of a few values, and every value each operation can take
+is known exactly (raspstudio.judge.value_sets). So `program_nodes` describes every operation
+of the program with its function's table on those values: what the judge needs to check the
+model block by block and prove it right on every input.
 
-When the judge finds a combination the MLP gets wrong, `find_witness` searches for an input
+When the judge finds a combination an MLP gets wrong, `find_witness` searches for an input
 sequence on which the program's operations take those values at some position, among
 `structured_sequence`s: one to three tokens in random proportions, the shapes that reach
 extreme counts and ratios which uniform draws almost never produce.
 """
 
-import itertools
 import random
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from tracr.compiler import nodes
 from tracr.rasp import rasp
 
-from raspstudio.evidence import BlockTable
+from raspstudio.evidence import Node
+from raspstudio.judge import value_sets
 from raspstudio.judge.inputs import structured_sequence
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.tokens import sorted_vocab
 
-MAX_ROWS = 20_000  # combinations per block; a larger block is left to the sample
 WITNESS_TRIES = 20_000  # candidate inputs per search
 BATCH = 2_000
 
 
-def block_tables(program: rasp.SOp, graph: Any, walk: Any) -> list[BlockTable]:
-    """The table of every Map and SequenceMap of `program` whose inputs' value sets are known."""
-    tables = []
+def program_nodes(program: rasp.SOp, walk: Any, vocab: Any, max_seq_len: int) -> list[Node]:
+    """Every SOp of `program` (inputs first) with its function's table on its inputs' values."""
+    nodes, functions = [], {}
     for expr in walk(program):
-        if not isinstance(expr, rasp.Map | rasp.SequenceMap) or expr.label not in graph.nodes:
-            continue
-        inputs = [expr.inner] if isinstance(expr, rasp.Map) else [expr.fst, expr.snd]
-        value_sets = [graph.nodes.get(i.label, {}).get(nodes.VALUE_SET) for i in inputs]
-        if any(v is None for v in value_sets):
-            continue
-        ordered = [sorted_vocab(v) for v in value_sets]
-        size = 1
-        for values in ordered:
-            size *= len(values)
-        if size > MAX_ROWS:
-            continue
-        if len(inputs) == 2 and inputs[0].label == inputs[1].label:  # one SOp read twice
-            rows = [[v, v] for v in ordered[0]]
-        else:
-            rows = [list(combination) for combination in itertools.product(*ordered)]
-        tables.append(
-            BlockTable(
-                label=expr.label,
-                inputs=[i.label for i in inputs],
-                rows=rows,
-                outputs=[_apply(expr, row) for row in rows],
-            )
-        )
-    return tables
+        if isinstance(expr, rasp.SOp):
+            node, functions[expr.label] = _node(expr)
+            nodes.append(node)
+
+    def apply(node: Node, rows: list[list]) -> list:
+        node.rows, node.outputs = rows, [_call(functions[node.label], row) for row in rows]
+        return node.outputs
+
+    value_sets.infer(nodes, vocab, max_seq_len, apply)
+    return nodes
 
 
-def _apply(expr: rasp.Map | rasp.SequenceMap, row: list) -> Any:
+def _node(expr: rasp.SOp) -> tuple[Node, Callable | None]:
+    numerical = rasp.is_numerical(expr)
+    if isinstance(expr, rasp.TokensType | rasp.IndicesType):
+        return Node(expr.label, expr.label, numerical=numerical), None
+    if isinstance(expr, rasp.Map):
+        return Node(expr.label, "Map", [expr.inner.label], numerical), expr.f
+    if isinstance(expr, rasp.SequenceMap):
+        return Node(expr.label, "SequenceMap", [expr.fst.label, expr.snd.label], numerical), expr.f
+    selector = getattr(expr, "selector", None)
+    if isinstance(expr, rasp.Aggregate | rasp.SelectorWidth) and isinstance(selector, rasp.Select):
+        inputs = [selector.keys.label, selector.queries.label]
+        if isinstance(expr, rasp.Aggregate):
+            inputs.append(expr.sop.label)
+        kind = type(expr).__name__
+        default = getattr(expr, "default", None)
+        return Node(expr.label, kind, inputs, numerical, default), selector.predicate
+    return Node(expr.label, type(expr).__name__, numerical=numerical), None
+
+
+def _call(function: Callable | None, row: list) -> Any:
     try:
-        return expr.f(*row)
+        return function(*row)
     except Exception:  # noqa: BLE001 - a function that raises on a value has no value there
         return None
 
@@ -81,10 +85,7 @@ def find_witness(
     Returns {"input", "output", "trace"}: the input, the program's output on it, and the
     evaluation's per-expression values there (by id), or None after WITNESS_TRIES candidates.
     """
-    rng = random.Random(seed)
-    tokens = sorted_vocab(vocab)
-    for _ in range(WITNESS_TRIES // BATCH):
-        candidates = [structured_sequence(rng, tokens, max_seq_len) for _ in range(BATCH)]
+    for candidates in structured_batches(vocab, max_seq_len, seed):
         evaluation = evaluate_program(program, candidates, causal=causal)
         for row, output in enumerate(evaluation.outputs):
             if output is None:
@@ -97,3 +98,11 @@ def find_witness(
                 if [c[position] for c in columns] == targets:
                     return {"input": candidates[row], "output": output, "trace": trace}
     return None
+
+
+def structured_batches(vocab: Any, max_seq_len: int, seed: int = 0) -> Iterator[list[list]]:
+    """WITNESS_TRIES `structured_sequence`s, in batches."""
+    rng = random.Random(seed)
+    tokens = sorted_vocab(vocab)
+    for _ in range(WITNESS_TRIES // BATCH):
+        yield [structured_sequence(rng, tokens, max_seq_len) for _ in range(BATCH)]

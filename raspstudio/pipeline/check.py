@@ -125,21 +125,7 @@ def analyze_program(program: Program, config: Config, reference: Any = None) -> 
     with _timed(result.seconds, "evaluate"):
         evaluation = evaluate_program(program.sop, inputs, causal=config.causal)
     result.evaluation = evaluation
-    for f in evaluation.failures.values():
-        diagnostics.append(
-            where.diagnostic(
-                f.code,
-                f.expr,
-                f"{_name(f.expr)} fails on input {f.input}: {f.message}",
-                on=f.input,
-            )
-        )
-    for u in evaluation.unsupported.values():
-        diagnostics.append(
-            where.diagnostic(
-                u.code, u.expr, f"{_name(u.expr)}: {u.message} (input {u.input})", on=u.input
-            )
-        )
+    diagnostics += _evaluation_problems(evaluation, where)
     result.evidence = Evidence(
         program=program.name,
         span=program.span,
@@ -188,7 +174,7 @@ def model_evidence(result: ProgramCheck, sampled: bool = False) -> ModelEvidence
 
     Operations come in the order a miscompilation is looked for (inputs first, the output
     last), each with the residual directions its value is read from. With `sampled`, the
-    tables of the MLP blocks come too (blocks.py).
+    program's nodes with their tables come too (blocks.py).
     """
     compiled = result.compiled
     labels = compiled.model.residual_labels
@@ -214,7 +200,12 @@ def model_evidence(result: ProgramCheck, sampled: bool = False) -> ModelEvidence
         result.operations.append(expr)
     model = numpy_model.as_plain(compiled.model, compiled.graph, result.program.sop.label)
     # Only a sampled input space needs the blocks checked: an enumerated one ran every input.
-    tables = blocks.block_tables(result.program.sop, compiled.graph, walk) if sampled else []
+    config = result.config
+    tables = (
+        blocks.program_nodes(result.program.sop, walk, config.vocab, config.max_seq_len)
+        if sampled
+        else []
+    )
     return ModelEvidence(model, operations, tables)
 
 
@@ -228,9 +219,14 @@ def witness(result: ProgramCheck, label: str, values: list) -> dict | None:
     """An input on which the inputs of operation `label` take `values` (blocks.py), with the
     program's output and every operation's value there; None if none was found."""
     expr = next((e for e in walk(result.program.sop) if getattr(e, "label", None) == label), None)
-    if not isinstance(expr, rasp.Map | rasp.SequenceMap):
+    if isinstance(expr, rasp.Map):
+        inputs = [expr.inner]
+    elif isinstance(expr, rasp.SequenceMap):
+        inputs = [expr.fst, expr.snd]
+    elif isinstance(expr, rasp.SelectorWidth):  # its MLP reads the width itself
+        inputs = [expr]
+    else:
         return None
-    inputs = [expr.inner] if isinstance(expr, rasp.Map) else [expr.fst, expr.snd]
     config = result.config
     found = blocks.find_witness(
         result.program.sop, inputs, values, config.vocab, config.max_seq_len, config.causal
@@ -280,11 +276,35 @@ def _reference_outputs(evidence: Evidence, reference: Callable, where: _Locator)
             return
 
 
-def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list[Diagnostic]:
+def search(result: ProgramCheck) -> list[Diagnostic]:
+    """Errors and None outputs on skewed inputs (blocks.structured_sequence), for a selector
+    the block-wise proof could not settle: one that may select nothing, or two values."""
+    config, where = result.config, _Locator(result.program)
+    for batch in blocks.structured_batches(config.vocab, config.max_seq_len):
+        evaluation = evaluate_program(result.program.sop, batch, causal=config.causal)
+        found = _evaluation_problems(evaluation, where)
+        found += _none_output(result.program, evaluation, where)
+        if found:
+            return found
+    return []
+
+
+def _evaluation_problems(evaluation: Evaluation, where: _Locator) -> list[Diagnostic]:
+    """The interpreter's failures, and what tracr cannot compile (both on an input)."""
     found = []
+    for f in evaluation.failures.values():
+        message = f"{_name(f.expr)} fails on input {f.input}: {f.message}"
+        found.append(where.diagnostic(f.code, f.expr, message, on=f.input))
+    for u in evaluation.unsupported.values():
+        message = f"{_name(u.expr)}: {u.message} (input {u.input})"
+        found.append(where.diagnostic(u.code, u.expr, message, on=u.input))
+    return found
+
+
+def _none_output(program: Program, evaluation: Evaluation, where: _Locator) -> list[Diagnostic]:
     for xs, out in zip(evaluation.inputs, evaluation.outputs, strict=True):
         if out is not None and None in out:
-            found.append(
+            return [
                 where.diagnostic(
                     "RASP601",
                     program.sop,
@@ -293,8 +313,12 @@ def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list
                     "every input (e.g. an Aggregate default reached by a selector that always "
                     "selects something)",
                 )
-            )
-            break
+            ]
+    return []
+
+
+def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list[Diagnostic]:
+    found = _none_output(program, evaluation, where)
     for expr in walk(program.sop):
         # A categorical-to-numerical Map is a lookup table behind a ReLU, so negative outputs
         # become 0; a numerical-to-numerical one is a discretised MLP that keeps them.

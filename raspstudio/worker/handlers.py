@@ -102,6 +102,11 @@ def witness(name: str, label: str, values: list) -> dict | None:
     return check.witness(_analysed(name), label, values)
 
 
+def search(name: str) -> list[Diagnostic]:
+    """Errors and None outputs on skewed inputs, for a selector the proof left open."""
+    return check.search(_analysed(name))
+
+
 def hint(name: str, label: str, row: int) -> list[Diagnostic]:
     """RASP603 for the operation the judge blamed, if an approximation explains it."""
     return check.approximation_hint(_analysed(name), label, row)
@@ -204,6 +209,7 @@ HANDLERS = {
     "trace": trace,
     "hint": hint,
     "witness": witness,
+    "search": search,
     "describe": describe,
     "run": run,
     "compile": compile,

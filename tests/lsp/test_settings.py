@@ -40,8 +40,8 @@ async def test_vocab_setting_is_a_default_for_files_without_one(client, tmp_path
     uri = await open_document(client, tmp_path / "no_vocab.py", NO_VOCAB)
     assert codes(client, uri) == []
     titles = await _lens_titles(client, uri)
-    # maxInputs 3: a sample of a, b, aa, ab, ..., which is not a proof
-    assert any("tested on 3 of " in t and "not a proof" in t for t in titles)
+    # maxInputs 3: a sample of the 6 inputs a, b, aa, ..., and the block-wise proof for all
+    assert any("✓" in t and "verified on all 6 inputs (block-wise)" in t for t in titles)
 
 
 async def test_a_files_own_vocab_wins_over_the_setting(client: LanguageClient):

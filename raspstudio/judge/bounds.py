@@ -94,10 +94,15 @@ def values(
     """What `head` writes in directions `out` for each key row attended alone, and a bound on
     each output's change [out]."""
     v, dv = _project(model, layer, head, "value", x, errors)
+    w = head_output(model, layer, head)[:, out].astype(np.float64)
+    return v @ w, dv @ np.abs(w)
+
+
+def head_output(model: FastModel, layer: int, head: int) -> np.ndarray:
+    """The output projection [key_size, residual] of one head."""
     size = model.model_config.key_size
     w = model.params[f"transformer/layer_{layer}/attn/linear"]["w"]
-    w = w[head * size : (head + 1) * size][:, out].astype(np.float64)
-    return v @ w, dv @ np.abs(w)
+    return w[head * size : (head + 1) * size]
 
 
 def head_weights(model: FastModel, layer: int, head: int, part: str) -> np.ndarray:

@@ -88,7 +88,7 @@ def _assign(found: Layout, what: str, rows: np.ndarray, into: dict, where: tuple
 
 def _writer(found: Layout, what: str, rows: np.ndarray) -> str | None:
     """The one operation whose directions `rows` write, or None (nothing, or a problem)."""
-    written = np.flatnonzero(np.abs(rows).sum(axis=0))
+    written = writes(rows)
     if not written.size:
         return None
     owners = {found.owner[d] for d in written}
@@ -107,3 +107,8 @@ def _bos_only(weights: np.ndarray, bias: float, bos: int) -> bool:
 def reads(weights: np.ndarray) -> set[int]:
     """The residual dimensions a projection [residual, ...] reads."""
     return set(np.flatnonzero(np.abs(weights).sum(axis=1)).tolist())
+
+
+def writes(weights: np.ndarray) -> np.ndarray:
+    """The residual dimensions a projection [..., residual] writes."""
+    return np.flatnonzero(np.abs(weights).sum(axis=0))

@@ -29,7 +29,6 @@ value set too large) leaves the verdict incomplete, with the reason in words.
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -39,8 +38,13 @@ from raspstudio.judge.blocks import BlockFailure
 from raspstudio.judge.verdict import TOLERANCE, read, same
 
 ROUNDING = 1e-6  # float32 rounding of one block, relative to its largest output
-_HIDDEN = "head of "  # the error of a SelectorWidth's head direction: _HIDDEN + its label
 ONE_HOT_ERROR = 0.45  # what argmax tolerates on one-hot directions
+_BLOCKS = {  # what computes each kind of operation
+    "Map": ("mlp",),
+    "SequenceMap": ("mlp",),
+    "Aggregate": ("head",),
+    "SelectorWidth": ("head", "mlp"),
+}
 
 
 @dataclass
@@ -88,6 +92,7 @@ class _Prover:
         self.bos = labels.index(f"tokens:{self.model.input_encoder.bos_token}")
         self.width = len(labels)
         self.error: dict[str, float] = {}  # label -> its error bound at every position but BOS
+        self.hidden_error: dict[str, float] = {}  # the same for a SelectorWidth's head output
         self.lane = np.zeros(self.width)  # the BOS position's residual
         self.lane_eps = np.zeros(self.width)  # and the error of each of its dimensions
 
@@ -100,6 +105,12 @@ class _Prover:
             self._known(label)
         if self.places.problems:
             raise _NotProved(self.places.problems[0])
+        for label, node in self.nodes.items():
+            needs = _BLOCKS.get(node.kind, ())
+            if ("head" in needs and label not in self.places.heads) or (
+                "mlp" in needs and label not in self.places.mlps
+            ):
+                raise _NotProved(f"no block of the model computes {self._name(label)}")
         self._embeddings()
         for layer in range(self.model.model_config.num_layers):
             if self.deadline is not None and time.monotonic() > self.deadline:
@@ -143,34 +154,29 @@ class _Prover:
                 raise _NotProved(f"a block writes the directions of {self._name(label)}")
         encoding = model.input_encoder.encoding_map
         for token in self.sets.values.get("tokens", []):
-            expected = self._encode("tokens", token) + self._one()
+            expected = self._rows(["tokens"], [[token]])[0]
             if not np.array_equal(tokens[encoding[token]], expected):
                 raise _NotProved(f"the embedding of token {token!r} is not its direction")
         for index in self.sets.values.get("indices", []):
-            if not np.array_equal(positions[index + 1], self._encode("indices", index)):
+            expected = self._rows(["indices"], [[index]], with_one=False)[0]
+            if not np.array_equal(positions[index + 1], expected):
                 raise _NotProved(f"the embedding of position {index} is not its direction")
         self.lane = (tokens[encoding[model.input_encoder.bos_token]] + positions[0]).astype(float)
 
-    def _one(self) -> np.ndarray:
-        x = np.zeros(self.width)
-        if self.one is not None:
-            x[self.one] = 1
-        return x
-
-    def _encode(self, label: str, value: Any) -> np.ndarray:
-        x, op = np.zeros(self.width), self.ops[label]
-        if op.numerical:
-            x[op.dims[0]] = value
-        else:
-            x[op.dims[op.values.index(value)]] = 1
-        return x
-
-    def _rows(self, labels: list[str], rows: list[list]) -> np.ndarray:
-        """Residual vectors holding each row's values in `labels`' directions, and `one`."""
-        x = np.repeat(self._one()[None], len(rows), axis=0)
+    def _rows(self, labels: list[str], rows: list[list], with_one: bool = True) -> np.ndarray:
+        """Residual vectors holding each row's values in `labels`' directions, and `one`
+        (float32, as the model holds them)."""
+        x = np.zeros((len(rows), self.width), np.float32)
+        if with_one and self.one is not None:
+            x[:, self.one] = 1
+        every_row = np.arange(len(rows))
         for column, label in enumerate(labels):
-            for r, row in enumerate(rows):
-                x[r] += self._encode(label, row[column])
+            op, values = self.ops[label], [row[column] for row in rows]
+            if op.numerical:
+                x[every_row, op.dims[0]] += values
+            else:
+                where = {value: dim for value, dim in zip(op.values, op.dims, strict=True)}
+                x[every_row, [where[v] for v in values]] += 1
         return x
 
     # -- attention ------------------------------------------------------------------------
@@ -227,7 +233,7 @@ class _Prover:
         if aggregate:
             read_values = self.sets.values[sources[0]]
             xv = self._rows(sources, [[v] for v in read_values])
-            expected = np.stack([self._encode(node.label, v)[out] for v in read_values])
+            expected = self._rows([node.label], [[v] for v in read_values], False)[:, out]
         else:  # a SelectorWidth's value is its BOS position's, read from the BOS direction
             xv, expected = xk, np.zeros((len(xk), len(out)))
         got, got_eps = bounds.values(self.model, layer, head, xv, errors, out)
@@ -241,11 +247,12 @@ class _Prover:
             error = _l1(at_bos - 1) + at_bos_eps.sum() + _l1(got) + got_eps.sum()
             error += math.expm1(spread)
         error += _leak(self.n, margin) * 2 * largest + ROUNDING * largest
-        self._set_error(node.label if aggregate else _HIDDEN + node.label, error)
+        (self.error if aggregate else self.hidden_error)[node.label] = error
         whole = list(range(self.width))
         added, added_eps = bounds.values(self.model, layer, head, lane, lane_errors, whole)
-        lane_error = added_eps + self._bos_query(layer, head, xk, largest)
-        return added[0], np.where(added[0] != 0, lane_error, added_eps)
+        written = np.zeros(self.width)
+        written[layout.writes(bounds.head_output(self.model, layer, head))] = 1
+        return added[0], added_eps + written * self._bos_query(layer, head, xk, largest)
 
     def _bos_query(self, layer: int, head: int, xk: np.ndarray, largest: float) -> float:
         """How far the head's output at the BOS position can move with the input: it attends
@@ -309,11 +316,11 @@ class _Prover:
         for row, (expected, value) in enumerate(zip(outputs, decoded, strict=True)):
             if not same(expected, value, op.numerical):
                 self.proof.failures.append(BlockFailure(op, rows[row], expected, value))
-                self._set_error(node.label, bounds.UNKNOWN)
+                self.error[node.label] = bounds.UNKNOWN
                 return
-        expected = np.stack([self._encode(node.label, v)[op.dims] for v in outputs])
+        expected = self._rows([node.label], [[v] for v in outputs], False)[:, op.dims]
         largest = max(_l1(got), 1.0)
-        self._set_error(node.label, _l1(np.abs(got - expected) + bound) + ROUNDING * largest)
+        self.error[node.label] = _l1(np.abs(got - expected) + bound) + ROUNDING * largest
 
     # -- shared ---------------------------------------------------------------------------
 
@@ -332,15 +339,12 @@ class _Prover:
     def _one_dim(self) -> set[int]:
         return set() if self.one is None else {self.one}
 
-    def _set_error(self, label: str, error: float) -> None:
-        self.error[label] = error
-
     def _errors(self) -> bounds.Errors:
         """Every operation's error (a SelectorWidth's head direction too), at every position
         but BOS."""
-        errors = [(self.ops[label].dims, e) for label, e in self.error.items() if label in self.ops]
+        errors = [(self.ops[label].dims, e) for label, e in self.error.items()]
         for label, dims in self.places.hidden.items():
-            errors.append((dims, self.error.get(_HIDDEN + label, 0.0)))
+            errors.append((dims, self.hidden_error.get(label, 0.0)))
         return errors
 
     def _lane_errors(self) -> bounds.Errors:
@@ -373,8 +377,8 @@ def _read_table(node: Node, rows: list[list]) -> list:
 
 def _selection(node: Node, queries: list, keys: list) -> np.ndarray:
     """selected[query, key] from the node's predicate table."""
-    table = {(repr(k), repr(q)): bool(o) for (k, q), o in zip(node.rows, node.outputs, strict=True)}
-    return np.array([[table[(repr(k), repr(q))] for k in keys] for q in queries], bool)
+    chosen = value_sets.selected_keys(node.rows, node.outputs)
+    return np.array([[k in chosen.get(q, ()) for k in keys] for q in queries], bool)
 
 
 def _margins(

@@ -73,9 +73,8 @@ def table_rows(node: Node, found: ValueSets) -> list[list]:
     if node.kind in ("Aggregate", "SelectorWidth"):
         sets = sets[:2]  # the selector's keys and queries
     elif node.kind == "SequenceMap" and node.inputs[0] == node.inputs[1]:
-        return [
-            [v, v] for v in sets[0]
-        ]  # one operation read twice: its values pair with themselves
+        # One operation read twice: each value pairs with itself only.
+        return [[v, v] for v in sets[0]]
     size = 1
     for values in sets:
         size *= len(values)
@@ -95,20 +94,21 @@ def _values(node: Node, found: ValueSets, vocab: Any, max_seq_len: int, apply: A
         raise Unknown(f"a {node.kind} is not covered by the block-wise proof")
     rows = table_rows(node, found)
     outputs = apply(node, rows)
+    if None in outputs:  # it raises there (or gives None): so would the interpreter
+        row = rows[outputs.index(None)]
+        raise Unknown(f"its function has no value on {_shown(row)}")
     if node.kind == "SelectorWidth":
         return list(range(max_seq_len + 1))
     if node.kind == "Aggregate":
         return _aggregate(node, rows, outputs, found, max_seq_len)
-    if any(out is None for out in outputs):
-        row = rows[outputs.index(None)]
-        raise Unknown(f"its function raises on {_shown(row)}")
+    values = _distinct(outputs)
     _follow_origin(node, rows, outputs, found)
-    return _distinct(outputs)
+    return values
 
 
 def _aggregate(node: Node, rows: list, outputs: list, found: ValueSets, max_seq_len: int) -> list:
     keys, _, source = node.inputs
-    selects = _selected(rows, outputs)
+    selects = selected_keys(rows, outputs)
     at_most_one = _at_most_one(keys, selects, found)
     if not _never_empty(node, rows, outputs, found):
         found.may_select_none.add(node.label)
@@ -131,8 +131,8 @@ def _aggregate(node: Node, rows: list, outputs: list, found: ValueSets, max_seq_
     return _distinct(values + ([None] if node.label in found.may_select_none else []))
 
 
-def _selected(rows: list, outputs: list) -> dict:
-    """query -> the key values the predicate selects for it."""
+def selected_keys(rows: list, outputs: list) -> dict:
+    """query -> the key values a selector's table selects for it."""
     selects: dict = {}
     for (key, query), chosen in zip(rows, outputs, strict=True):
         keys = selects.setdefault(query, [])
@@ -147,7 +147,7 @@ def _at_most_one(keys: str, selects: dict, found: ValueSets) -> bool:
     root, mapping = found.origin.get(keys, (None, {}))
     if root is None or found.kinds.get(root) != "indices":
         return False
-    injective = len(set(map(_hashable, mapping.values()))) == len(mapping)
+    injective = len(set(mapping.values())) == len(mapping)
     return injective and all(len(chosen) <= 1 for chosen in selects.values())
 
 
@@ -159,8 +159,7 @@ def _one_value(keys: str, source: str, selects: dict, found: ValueSets) -> bool:
     if key_root is None or key_root != value_root:
         return False
     for chosen in selects.values():
-        chosen_set = set(map(_hashable, chosen))
-        values = {_hashable(value_of[r]) for r, k in key_of.items() if _hashable(k) in chosen_set}
+        values = {value_of[r] for r, k in key_of.items() if k in chosen}
         if len(values) > 1:
             return False
     return True
@@ -171,15 +170,14 @@ def _never_empty(node: Node, rows: list, outputs: list, found: ValueSets) -> boo
     functions of one operation and the predicate holds on the position itself), or the first
     (the keys are a function of indices, and every query selects the key at index 0)."""
     keys, queries = node.inputs[:2]
-    table = {(_hashable(k), _hashable(q)): bool(o) for (k, q), o in zip(rows, outputs, strict=True)}
+    table = {(k, q): bool(o) for (k, q), o in zip(rows, outputs, strict=True)}
     key_root, key_of = found.origin.get(keys, (None, {}))
     query_root, query_of = found.origin.get(queries, (None, {}))
-    same_position = [(_hashable(key_of[r]), _hashable(query_of.get(r))) for r in key_of]
+    same_position = [(key_of[r], query_of.get(r)) for r in key_of]
     if key_root is not None and key_root == query_root and all(map(table.get, same_position)):
         return True
     if key_root is not None and found.kinds.get(key_root) == "indices" and 0 in key_of:
-        first = _hashable(key_of[0])
-        return all(table.get((first, _hashable(q))) for q in found.values[queries])
+        return all(table.get((key_of[0], q)) for q in found.values[queries])
     return False
 
 
@@ -190,8 +188,8 @@ def _follow_origin(node: Node, rows: list, outputs: list, found: ValueSets) -> N
     root, inner_of = found.origin.get(node.inputs[0], (None, {}))
     if root is None:
         return
-    table = {_hashable(row[0]): out for row, out in zip(rows, outputs, strict=True)}
-    found.origin[node.label] = (root, {r: table[_hashable(v)] for r, v in inner_of.items()})
+    table = {row[0]: out for row, out in zip(rows, outputs, strict=True)}
+    found.origin[node.label] = (root, {r: table[v] for r, v in inner_of.items()})
 
 
 def _means(values: list, max_seq_len: int) -> list:
@@ -216,10 +214,6 @@ def _distinct(values: list) -> list:
     if len(unique) > MAX_VALUES:
         raise Unknown(f"it takes more than {MAX_VALUES:,} values")
     return sorted_vocab([v for v in unique if v is not None]) + ([None] if None in unique else [])
-
-
-def _hashable(value: Any) -> Any:
-    return value if not isinstance(value, list) else tuple(value)
 
 
 def _shown(row: list) -> str:

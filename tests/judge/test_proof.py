@@ -165,6 +165,14 @@ def test_a_block_writing_another_operations_directions_is_not_proved():
     assert not found.complete and "more than one operation" in found.reason
 
 
+def test_an_operation_no_block_computes_is_not_proved():
+    def erase(evidence):  # layer 1's MLP computes `both`; without it `both` is always 0
+        _params(evidence, "transformer/layer_1/mlp/linear_2")["w"][:] = 0
+
+    found = _tampered(erase)
+    assert not found.complete and "no block of the model computes `both`" in found.reason
+
+
 def test_a_wrong_token_embedding_is_not_proved():
     def swap(evidence):
         embed = _params(evidence, "token_embed")["embeddings"]

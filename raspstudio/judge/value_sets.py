@@ -20,6 +20,7 @@ refuses any made for other rows. So the judge takes from the worker only what ea
 returns on each value, never which values exist.
 """
 
+import contextlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,8 @@ def infer(nodes: list[Node], vocab: Any, max_seq_len: int, apply: Apply) -> Valu
             found.values[node.label] = _values(node, found, vocab, max_seq_len, apply)
         except Unknown as e:
             found.unknown[node.label] = str(e)
+        except Exception as e:  # noqa: BLE001 - values whose comparison or hash raises
+            found.unknown[node.label] = f"its values cannot be compared ({type(e).__name__})"
     return found
 
 
@@ -213,7 +216,10 @@ def _distinct(values: list) -> list:
         raise Unknown("its values are not hashable") from e
     if len(unique) > MAX_VALUES:
         raise Unknown(f"it takes more than {MAX_VALUES:,} values")
-    return sorted_vocab([v for v in unique if v is not None]) + ([None] if None in unique else [])
+    defined = [v for v in unique if v is not None]
+    with contextlib.suppress(TypeError):  # tuples of None and numbers: keep the order given
+        defined = sorted_vocab(defined)
+    return defined + ([None] if None in unique else [])
 
 
 def _shown(row: list) -> str:

@@ -66,8 +66,8 @@ def cover(report: Any, evidence: Evidence, verified_inputs: int, proof: Any = No
     Complete means the verdict covers every input up to MAX_SEQ_LEN: either the input space
     was enumerated, every input agreed at every position and no output is None (undefined: the
     compiled model emits an arbitrary value there, RASP601); or it was sampled, every sampled
-    input agreed, and the block-wise `proof` (proof.py) holds. Otherwise `report.incomplete`
-    says why.
+    input agreed, and the block-wise `proof` (proof.py) holds. A sampled verdict that agreed
+    but is not complete gets the proof's reason in `report.incomplete`.
     """
     report.verified_inputs = verified_inputs
     try:

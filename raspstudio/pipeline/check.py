@@ -216,8 +216,9 @@ def operation_values(result: ProgramCheck, row: int) -> list:
 
 
 def witness(result: ProgramCheck, label: str, values: list) -> dict | None:
-    """An input on which the inputs of operation `label` take `values` (blocks.py), with the
-    program's output and every operation's value there; None if none was found."""
+    """An input on which the inputs of operation `label` take `values` (blocks.py; for a
+    SelectorWidth, the width itself), with the program's output and every operation's value
+    there; None if none was found."""
     expr = next((e for e in walk(result.program.sop) if getattr(e, "label", None) == label), None)
     if isinstance(expr, rasp.Map):
         inputs = [expr.inner]

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from raspstudio.evidence import Node
 from raspstudio.judge import layout, proof, value_sets, verdict
 from raspstudio.pipeline import check
 from raspstudio.pipeline.load import load_file
@@ -220,3 +221,21 @@ def test_the_layout_assigns_each_selector_width_its_hidden_direction():
     places = layout.layout(evidence.model, evidence.operations)
     assert places.problems == []
     assert sorted(label.split("_")[0] for label in places.hidden) == ["highs", "lows"]
+
+
+def test_values_that_cannot_be_ordered_keep_their_order_and_raising_ones_are_unknown():
+    class Loud:
+        def __hash__(self):
+            raise RuntimeError("no")
+
+    tokens = Node("tokens", "tokens")
+    pairs = Node("pairs", "Map", ["tokens"])
+    loud = Node("loud", "Map", ["tokens"])
+    functions = {"pairs": lambda t: (1, None) if t else (1, 2), "loud": lambda t: Loud()}
+
+    def apply(node, rows):
+        return [functions[node.label](*row) for row in rows]
+
+    found = value_sets.infer([tokens, pairs, loud], {0, 1}, 3, apply)
+    assert found.values["pairs"] == [(1, 2), (1, None)]
+    assert "cannot be compared" in found.unknown["loud"]

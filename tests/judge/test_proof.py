@@ -6,11 +6,14 @@ import json
 
 import numpy as np
 import pytest
+from tracr.compiler import test_cases
 
+from raspstudio.config import Config
 from raspstudio.evidence import Node
 from raspstudio.judge import layout, proof, value_sets, verdict
 from raspstudio.pipeline import check
-from raspstudio.pipeline.load import load_file
+from raspstudio.pipeline.load import Program, load_file
+from raspstudio.report import Span
 from tests.conftest import FIXTURES, run_rasp
 
 RARE = FIXTURES / "rare"
@@ -239,3 +242,19 @@ def test_values_that_cannot_be_ordered_keep_their_order_and_raising_ones_are_unk
     found = value_sets.infer([tokens, pairs, loud], {0, 1}, 3, apply)
     assert found.values["pairs"] == [(1, 2), (1, None)]
     assert "cannot be compared" in found.unknown["loud"]
+
+
+def test_tracr_test_cases_with_sampled_spaces_are_proved_unless_a_selector_may_select_nothing():
+    proved, open_selectors = [], []
+    for case in test_cases.TEST_CASES:
+        config = Config(vocab=frozenset(case["vocab"]), max_seq_len=case["max_seq_len"])
+        program = Program(case["testcase_name"], case["program"], Span(1, 1, 1, 2))
+        result = check.analyze_program(program, config)
+        if not result.report.sampled:
+            continue
+        check.compile_checked(result)
+        found = _proof(result)
+        (proved if found.complete else open_selectors).append(case["testcase_name"])
+        assert found.complete or "selects nothing" in found.reason, found.reason
+    assert "make_count_1" in proved and len(proved) >= 10  # counts up to 8: one-hot within 1
+    assert {name.rsplit("_", 1)[0] for name in open_selectors} <= {"shuffle_dyck3"}

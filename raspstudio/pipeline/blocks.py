@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
 from tracr.rasp import rasp
 
 from raspstudio.evidence import Node
@@ -65,10 +66,13 @@ def _node(expr: rasp.SOp) -> tuple[Node, Callable | None]:
 
 
 def _call(function: Callable | None, row: list) -> Any:
+    """The function's value on a row, as the judge will read it after the wire (a NumPy
+    scalar becomes a plain number there, and must order the same here)."""
     try:
-        return function(*row)
+        value = function(*row)
     except Exception:  # noqa: BLE001 - a function that raises on a value has no value there
         return None
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def find_witness(

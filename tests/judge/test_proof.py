@@ -258,3 +258,20 @@ def test_tracr_test_cases_with_sampled_spaces_are_proved_unless_a_selector_may_s
         assert found.complete or "selects nothing" in found.reason, found.reason
     assert "make_count_1" in proved and len(proved) >= 10  # counts up to 8: one-hot within 1
     assert {name.rsplit("_", 1)[0] for name in open_selectors} <= {"shuffle_dyck3"}
+
+
+NUMPY_VALUES = """import numpy as np
+from tracr.rasp import rasp
+
+VOCAB = set(range(10))
+MAX_SEQ_LEN = 6
+doubled = rasp.Map(lambda t: np.int64(t) * 2 if t % 2 else t * 2, rasp.tokens).named("doubled")
+program = rasp.Map(lambda d: int(d) + 1, doubled, simplify=False).named("program")
+"""
+
+
+def test_numpy_values_order_the_same_on_both_sides_of_the_boundary(tmp_path):
+    path = tmp_path / "numpy_values.py"
+    path.write_text(NUMPY_VALUES)
+    (checked,) = json.loads(run_rasp("check", str(path), "--format", "json").stdout)["files"]
+    assert checked["programs"][0]["complete"] is True

@@ -5,7 +5,9 @@ in a front end. Here a message is JSON: numbers, strings, lists and string-keyed
 a few tagged shapes, each decoded by this module alone into inert values:
 
 - tuples, sets and dicts with non-string keys (tokens may be ints);
-- NumPy arrays, as raw bytes with dtype and shape (numeric dtypes only);
+- NumPy arrays, as raw bytes with dtype and shape (numeric dtypes only); a mostly-zero one
+  (tracr's weights are: every layer is padded to the widest) as its non-zero entries and
+  their flat positions, at most `MAX_ELEMENTS` entries in all;
 - the report types of `raspstudio.report` and the judge's evidence (`raspstudio.evidence`),
   an allow-list (`TYPES`), rebuilt field by field.
 
@@ -50,6 +52,7 @@ TYPES: dict[str, type] = {
 }
 _NUMERIC = "biuf"  # NumPy dtype kinds an array may have: bool, ints, floats
 _SCALARS = {type(None), bool, int, float, str}  # exact types JSON writes as they are
+MAX_ELEMENTS = 1 << 28  # entries of a sparse array: its size is not bounded by the message's
 
 
 class NotPlainData(TypeError):
@@ -81,18 +84,24 @@ def _plain(value: Any) -> Any:
             return {k: _plain(v) for k, v in value.items()}
         return {"__dict__": [[_plain(k), _plain(v)] for k, v in value.items()]}
     if np is not None and isinstance(value, np.ndarray) and value.dtype.kind in _NUMERIC:
-        array = np.ascontiguousarray(value)
-        return {
-            "__array__": {
-                "dtype": array.dtype.str,
-                "shape": list(array.shape),
-                "data": base64.b64encode(array.tobytes()).decode("ascii"),
-            }
-        }
+        return {"__array__": _array(np, np.ascontiguousarray(value))}
     if dataclasses.is_dataclass(value) and TYPES.get(type(value).__name__) is type(value):
         fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"__type__": type(value).__name__, **fields}
     raise NotPlainData(f"a {type(value).__name__} cannot leave the worker (plain data only)")
+
+
+def _array(np: Any, array: Any) -> dict:
+    spec = {"dtype": array.dtype.str, "shape": list(array.shape)}
+    at = np.flatnonzero(array)
+    if array.size >= 1024 and at.size <= array.size // 4:
+        values = array.reshape(-1)[at]
+        return {**spec, "at": _b64(at.astype("<i8")), "data": _b64(values)}
+    return {**spec, "data": _b64(array)}
+
+
+def _b64(array: Any) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
 
 
 def _plain_list(value: Any) -> bool:
@@ -119,12 +128,7 @@ def _inert(value: Any) -> Any:
     if "__array__" in value:
         import numpy as np
 
-        spec = value["__array__"]
-        dtype = np.dtype(spec["dtype"])
-        if dtype.kind not in _NUMERIC:
-            raise ValueError(f"array of dtype {dtype} refused")
-        data = base64.b64decode(spec["data"])
-        return np.frombuffer(data, dtype=dtype).reshape(spec["shape"]).copy()
+        return _decoded_array(np, value["__array__"])
     if "__type__" in value:
         fields = {k: _inert(v) for k, v in value.items() if k != "__type__"}
         cls = TYPES.get(value["__type__"])
@@ -132,6 +136,25 @@ def _inert(value: Any) -> Any:
             raise ValueError(f"unknown type {value['__type__']!r} refused")
         return cls(**fields)
     return {k: _inert(v) for k, v in value.items()}
+
+
+def _decoded_array(np: Any, spec: dict) -> Any:
+    dtype = np.dtype(spec["dtype"])
+    if dtype.kind not in _NUMERIC:
+        raise ValueError(f"array of dtype {dtype} refused")
+    values = np.frombuffer(base64.b64decode(spec["data"]), dtype=dtype)
+    if "at" not in spec:
+        return values.reshape(spec["shape"]).copy()
+    shape = [int(n) for n in spec["shape"]]
+    size = int(np.prod(shape, dtype=object))
+    at = np.frombuffer(base64.b64decode(spec["at"]), dtype="<i8")
+    if min(shape, default=0) < 0 or size > MAX_ELEMENTS:
+        raise ValueError(f"sparse array of shape {shape} refused")
+    if at.size != values.size or (at.size and (at.min() < 0 or at.max() >= size)):
+        raise ValueError("sparse array with positions outside it refused")
+    array = np.zeros(size, dtype=dtype)  # untouched zero pages cost no memory
+    array[at] = values
+    return array.reshape(shape)
 
 
 def _hashable(key: Any) -> Any:

@@ -1,6 +1,7 @@
 """The worker boundary's encoding: our data round-trips, nothing else crosses, decoding runs
 nothing."""
 
+import base64
 import json
 
 import numpy as np
@@ -8,6 +9,12 @@ import pytest
 
 from raspstudio import wire
 from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
+
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(
+        array.astype("<i8" if array.dtype.kind == "i" else "<f8").tobytes()
+    ).decode()
 
 
 def test_reports_tokens_and_arrays_round_trip():
@@ -35,6 +42,33 @@ def test_reports_tokens_and_arrays_round_trip():
         [3, 4, 5],
     ]
     assert back["scalar"] == 4 and type(back["scalar"]) is int
+
+
+def test_mostly_zero_weights_cross_as_their_nonzero_entries():
+    """tracr pads every layer to the widest, so a model of 140M parameters may have 50k that
+    are not zero; sent dense, its message alone exhausted the worker's memory."""
+    weights = np.zeros((400, 3000), dtype=np.float32)
+    weights[7, 11], weights[399, 2999], weights[0, 0] = 1.5, -2.0, 3e-8
+    message = wire.encode({"w": weights})
+    assert len(message) < 1000  # the dense bytes would be 4.8 MB
+    back = wire.decode(message)["w"]
+    assert back.dtype == np.float32 and back.shape == (400, 3000)
+    assert np.array_equal(back, weights)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"shape": [1 << 20, 1 << 20], "at": "", "data": ""},  # 2^40 entries claimed
+        {"shape": [4], "at": _b64(np.array([4])), "data": _b64(np.array([1.0]))},
+        {"shape": [4], "at": _b64(np.array([-1])), "data": _b64(np.array([1.0]))},
+        {"shape": [4], "at": _b64(np.array([0, 1])), "data": _b64(np.array([1.0]))},
+    ],
+)
+def test_sparse_arrays_outside_their_shape_are_refused(spec):
+    message = {"__array__": {"dtype": "<f8", **spec}}
+    with pytest.raises(ValueError):
+        wire.decode(json.dumps(message).encode())
 
 
 class Rider:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from raspstudio.evidence import CategoricalEncoding, FastModel, ModelConfig, Params
+from raspstudio.evidence import CategoricalEncoding, FastModel, ModelConfig
+from raspstudio.judge import used_weights
 
 
 @dataclass
@@ -47,11 +48,11 @@ def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> 
     if config.causal:
         mask = mask & np.tril(np.ones((width, width), dtype=bool))[None, None]
     result = Forward(outputs=[], residual=x, embedded=x if keep_layers else None)
-    for layer in range(config.num_layers):
-        prefix = f"transformer/layer_{layer}"
-        x, weights = _attention(x, mask, params, f"{prefix}/attn", config)
+    for layer, used in enumerate(used_weights.of(model)):
+        linear = params[f"transformer/layer_{layer}/attn/linear"]
+        x, weights = _attention(x, mask, used, linear, config)
         x_after_attention = x
-        x = mlp(x, params, f"{prefix}/mlp")
+        x = used.mlp(x)
         if keep_layers:  # None where a layer's attention is unused
             result.layer_residuals += [x_after_attention, x]
             result.attention.append(weights)
@@ -68,32 +69,21 @@ def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> 
 
 
 def _attention(
-    x: np.ndarray, mask: np.ndarray, params: Params, name: str, config: ModelConfig
+    x: np.ndarray, mask: np.ndarray, used: used_weights.Layer, linear: dict, config: ModelConfig
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    linear = params[f"{name}/linear"]
     if not linear["w"].any():
         return x, None  # an unused half-layer adds exactly zero
     batch, width, _ = x.shape
     heads, k = config.num_heads, config.key_size
 
-    def project(part: str) -> np.ndarray:
-        p = params[f"{name}/{part}"]
-        return (x @ p["w"] + p["b"]).reshape(batch, width, heads, k)
+    def project(part: used_weights.Linear) -> np.ndarray:
+        return part(x).reshape(batch, width, heads, k)
 
-    logits = np.einsum("bthd,bThd->bhtT", project("query"), project("key"))
+    logits = np.einsum("bthd,bThd->bhtT", project(used.query), project(used.key))
     logits = logits / np.sqrt(k).astype(np.float32)
     logits = np.where(mask, logits, np.float32(-1e30))
     logits = logits - logits.max(axis=-1, keepdims=True)
     weights = np.exp(logits)
     weights /= weights.sum(axis=-1, keepdims=True)
-    attended = np.einsum("bhtT,bThd->bthd", weights, project("value"))
+    attended = np.einsum("bhtT,bThd->bthd", weights, project(used.value))
     return x + (attended.reshape(batch, width, heads * k) @ linear["w"] + linear["b"]), weights
-
-
-def mlp(x: np.ndarray, params: Params, name: str) -> np.ndarray:
-    """The residual after the MLP `name` (judge/blocks.py runs one on chosen vectors)."""
-    first, second = params[f"{name}/linear_1"], params[f"{name}/linear_2"]
-    if not second["w"].any():
-        return x
-    hidden = np.maximum(x @ first["w"] + first["b"], 0)
-    return x + (hidden @ second["w"] + second["b"])

@@ -164,7 +164,10 @@ def _serve(handlers: Any, inbox: Connection, outbox: Connection) -> None:
         if reply is None:  # the child died: say how, and fork a fresh one for what comes next
             reply = wire.encode(("crashed", child.end()))
             child = None
-        outbox.send_bytes(reply)
+        try:
+            outbox.send_bytes(reply)
+        except OSError:  # the front end gave up on us (a timeout) and closed the pipe
+            return
 
 
 def _sealer() -> Any:

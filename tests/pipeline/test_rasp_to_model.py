@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 from tracr.compiler import compiling, lib
+from tracr.craft import bases, vectorspace_fns
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
+from raspstudio.pipeline import parallel_blocks
 from raspstudio.pipeline.rasp_to_model import CompileFailure, compile_program
 from raspstudio.pipeline.run_model import run_compiled
 
@@ -57,3 +59,22 @@ def test_batched_run_with_padding_matches_tracr_apply_one_by_one():
     batched = run_compiled(model, inputs).outputs
     one_by_one = [model.apply(["BOS", *xs]).decoded[1:] for xs in inputs]
     assert batched == one_by_one == [sorted(xs) for xs in inputs]
+
+
+def _linear(inputs: str, outputs: str, seed: int) -> vectorspace_fns.Linear:
+    space = bases.VectorSpaceWithBasis
+    rows, columns = space.from_names(list(inputs)), space.from_names(list(outputs))
+    matrix = np.random.default_rng(seed).normal(size=(rows.num_dims, columns.num_dims))
+    return vectorspace_fns.Linear(rows, columns, matrix)
+
+
+def test_parallel_maps_placed_are_bit_identical_to_tracrs_and_tracr_is_left_as_it_was():
+    """Overlapping spaces too: maps reading the same direction add up, in tracr's order."""
+    tracrs = vectorspace_fns.Linear.combine_in_parallel
+    fns = [_linear("abc", "xy", 1), _linear("cd", "yz", 2), _linear("ad", "x", 3)]
+    expected = tracrs(fns)
+    with parallel_blocks.placed_matrices():
+        got = vectorspace_fns.Linear.combine_in_parallel(fns)
+    assert got.input_space == expected.input_space and got.output_space == expected.output_space
+    assert np.array_equal(got.matrix, expected.matrix)
+    assert vectorspace_fns.Linear.combine_in_parallel == tracrs

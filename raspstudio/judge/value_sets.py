@@ -170,8 +170,10 @@ def _one_value(keys: str, source: str, selects: dict, found: ValueSets) -> bool:
 
 def _never_empty(node: Node, rows: list, outputs: list, found: ValueSets) -> bool:
     """Every query selects some position on every input: its own (keys and queries are
-    functions of one operation and the predicate holds on the position itself), or the first
-    (the keys are a function of indices, and every query selects the key at index 0)."""
+    functions of one operation and the predicate holds on the position itself), one at or
+    before it (keys and queries are functions of indices: every input reaching the query's
+    position has those), or the first (the keys are a function of indices, and every query
+    selects the key at index 0)."""
     keys, queries = node.inputs[:2]
     table = {(k, q): bool(o) for (k, q), o in zip(rows, outputs, strict=True)}
     key_root, key_of = found.origin.get(keys, (None, {}))
@@ -179,7 +181,14 @@ def _never_empty(node: Node, rows: list, outputs: list, found: ValueSets) -> boo
     same_position = [(key_of[r], query_of.get(r)) for r in key_of]
     if key_root is not None and key_root == query_root and all(map(table.get, same_position)):
         return True
-    if key_root is not None and found.kinds.get(key_root) == "indices" and 0 in key_of:
+    if key_root is None or found.kinds.get(key_root) != "indices":
+        return False
+    if query_root == key_root:
+        return all(
+            any(table.get((key_of[r], query)) for r in key_of if r <= position)
+            for position, query in query_of.items()
+        )
+    if 0 in key_of:
         return all(table.get((key_of[0], q)) for q in found.values[queries])
     return False
 

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 from tracr.compiler import test_cases
+from tracr.rasp import rasp
 
 from raspstudio.config import Config
 from raspstudio.evidence import Node
@@ -112,6 +113,10 @@ def test_a_block_wrong_only_where_no_input_goes_is_a_warning_and_not_complete():
     unreached = [d for d in checked["diagnostics"] if "No input reaching" in d["message"]]
     assert len(unreached) == 1 and "[110]" in unreached[0]["message"]
     assert checked["programs"][0]["complete"] is False
+    # and the text says what the sample never reached: `program` = -1 is where 110 would lead
+    text = run_rasp("check", str(RARE / "unreachable_clip.py")).stdout
+    assert "never reached by a tested input (some may be unreachable): " in text
+    assert "`program` = -1 (1 of its 2 values)" in text
 
 
 def test_a_selector_that_may_select_nothing_is_not_complete_and_says_why():
@@ -275,3 +280,28 @@ def test_numpy_values_order_the_same_on_both_sides_of_the_boundary(tmp_path):
     path.write_text(NUMPY_VALUES)
     (checked,) = json.loads(run_rasp("check", str(path), "--format", "json").stdout)["files"]
     assert checked["programs"][0]["complete"] is True
+
+
+def _proof_of(program, vocab: set, max_seq_len: int) -> proof.Proof:
+    config = Config(vocab=frozenset(vocab), max_seq_len=max_seq_len, mlp_exactness=1000)
+    result = check.analyze_program(Program("program", program, Span(1, 1, 1, 2)), config)
+    check.compile_checked(result)
+    return _proof(result)
+
+
+def test_a_selector_of_positions_that_selects_one_at_or_before_each_query_is_never_empty():
+    """The previous token, the first position's own: keys and queries are indices, and each
+    query position selects a key no later than itself, which every input reaching it has."""
+    previous = rasp.Aggregate(
+        rasp.Select(rasp.indices, rasp.indices, lambda k, q: k == max(q - 1, 0)), rasp.tokens
+    ).named("previous")
+    program = rasp.SequenceMap(lambda p, t: (p + t) % 5, previous, rasp.tokens)
+    found = _proof_of(program.named("program"), set(range(5)), 8)
+    assert (found.complete, found.reason) == (True, "")
+    # one position later may be past the end of the input: nothing is selected there
+    ahead = rasp.Aggregate(
+        rasp.Select(rasp.indices, rasp.indices, lambda k, q: k == min(q + 1, 7)), rasp.tokens
+    ).named("ahead")
+    program = rasp.SequenceMap(lambda p, t: (p + t) % 5, ahead, rasp.tokens)
+    found = _proof_of(program.named("program"), set(range(5)), 8)
+    assert not found.complete and "selects nothing" in found.reason

@@ -6,13 +6,13 @@ decided here, by the judge (`raspstudio.judge`), from the evidence the worker ha
 worker runs the file, so it never says itself whether the file is right.
 """
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from raspstudio.engine import judging
 from raspstudio.engine.worker_client import Worker, WorkerError
-from raspstudio.evidence import Evidence, FastModel, ModelEvidence
+from raspstudio.evidence import Evidence, FastModel
 from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
 
 _WORKER_CODES = {
@@ -125,74 +125,16 @@ class Engine:
                 yield report
 
     def _analyze(self, name: str, line: int) -> tuple[ProgramReport, list[Diagnostic], Evidence]:
-        """The worker's findings on one program, and the judge's on its evidence."""
-        from raspstudio.judge import verdict  # NumPy: loaded once a file is checked
-
-        program, found, evidence = self.worker.request("analyze", name=name)
-        if not isinstance(evidence, Evidence) or not isinstance(program, ProgramReport):
-            raise WorkerError("it sent a malformed reply", "crashed")
-        evidence.program, evidence.span = name, _span(evidence.span, line)
-        verdict.cover(program, evidence, 0)
-        return program, list(found) + verdict.judge_analysis(evidence), evidence
+        return judging.analyze(self._ask, name, line)
 
     def _verify(self, name: str, evidence: Evidence) -> tuple[ProgramReport, list[Diagnostic]]:
-        """Compile in the worker; run and compare the model here (the verdict)."""
-        from raspstudio.judge import verdict
-
-        program, found, compiled = self.worker.request("verify", name=name)
-        if not isinstance(program, ProgramReport):
-            raise WorkerError("it sent a malformed reply", "crashed")
-        found, verified, proved = list(found), 0, None
-        if isinstance(compiled, ModelEvidence):
-            deadline = time.monotonic() + self.worker.timeout  # the file's model must not hold us
-            judged = verdict.judge_model(
-                evidence,
-                compiled,
-                lambda row: self.worker.request("trace", name=name, row=row),
-                deadline,
-            )
-            found += judged.diagnostics
-            if judged.culprit is not None:
-                label = judged.culprit.label
-                found += self.worker.request("hint", name=name, label=label, row=judged.row)
-            elif judged.verified_inputs:
-                if compiled.nodes:
-                    proved, wrong = self._prove(name, evidence, compiled, deadline)
-                    found += wrong
-                if not any(d.severity == "error" for d in found):
-                    verified = judged.verified_inputs
-        verdict.cover(program, evidence, verified, proved)
-        if verified:
-            self._judged[name] = (compiled.model, program.complete)
+        program, found, model = judging.verify(self._ask, name, evidence, self.worker.timeout)
+        if model is not None:
+            self._judged[name] = (model, program.complete)
         return program, found
 
-    def _prove(
-        self, name: str, evidence: Evidence, compiled: ModelEvidence, deadline: float
-    ) -> tuple[Any, list[Diagnostic]]:
-        """Where the input space was sampled: the block-wise proof (judge/proof.py).
-
-        A selector the proof could not settle (it may select nothing, or two values) sends
-        the worker searching skewed inputs for the None output or error it may cause. An MLP
-        that is wrong on some values sends it looking for an input that reaches them: the
-        model is then judged on that input (RASP501), or RASP608 says the block is wrong where
-        no input was found to go, or where the output is still right.
-        """
-        from raspstudio.judge import blocks, proof, verdict
-
-        proved = proof.prove(compiled, evidence.vocab, evidence.max_seq_len, deadline)
-        defined = all(out is None or None not in out for out in evidence.outputs)
-        search = proved.open_selector and defined  # else the sample already found a None
-        found = list(self.worker.request("search", name=name)) if search else []
-        for failure in proved.failures:
-            label = failure.operation.label
-            witness = self.worker.request("witness", name=name, label=label, values=failure.values)
-            judged = verdict.judge_witness(evidence, compiled, witness) if witness else None
-            if judged is not None and judged.diagnostics:
-                found += judged.diagnostics
-            else:
-                reached = witness["input"] if judged is not None else None
-                found.append(blocks.unreached(evidence, failure, blocks.WITNESS_TRIES, reached))
-        return proved, found
+    def _ask(self, op: str, **args: Any) -> Any:
+        return self.worker.request(op, **args)
 
     def run(
         self,
@@ -297,11 +239,6 @@ class Engine:
 
     def close(self) -> None:
         self.worker.close()
-
-
-def _span(span: object, line: int) -> Span:
-    """A span from the worker, or the program's line when it sent none (or not a span)."""
-    return span if isinstance(span, Span) else Span(line, 1, line, 2)
 
 
 def _worker_diagnostic(

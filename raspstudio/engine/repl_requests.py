@@ -66,11 +66,15 @@ class ReplSession:
         return resolved
 
     def load(self, path: str) -> FileReport:
-        """Load a program file into the session: its definitions, settings and verdicts."""
+        """Load a program file into the session: its definitions, settings and verdicts
+        (judged here, as a file's are)."""
         path = str(Path(path).resolve())  # the worker runs in a folder of its own
         report = self._request("repl_load", path=path)
         self.state.loaded = path
         self.names = self._request("repl_names")
+        for i, program in enumerate(list(report.programs)):
+            report.programs[i], found = self._judged(program.name, program.line, loaded=True)
+            report.diagnostics += found
         return report
 
     def settings(self) -> dict[str, Any]:
@@ -84,7 +88,8 @@ class ReplSession:
         return verdict.run_one(self._request("repl_run", name=name, tokens=tokens))
 
     def check(self, name: str) -> tuple[ProgramReport, list[Diagnostic]]:
-        return self._request("repl_check", name=name)
+        """A session program's verdict, judged here from the worker's evidence."""
+        return self._judged(name, 1)
 
     def layers(self, name: str) -> dict[str, Any]:
         return self._request("repl_layers", name=name)
@@ -120,6 +125,22 @@ class ReplSession:
             if e.kind == "crashed" or not self.worker.alive:  # the session's state is gone
                 self._replay()
             raise
+
+    def _judged(
+        self, name: str, line: int, loaded: bool = False
+    ) -> tuple[ProgramReport, list[Diagnostic]]:
+        """Analyse, compile and judge one program (engine/judging.py); errors before
+        compiling stop there, as in a file's check."""
+        from raspstudio.engine import judging
+
+        def ask(op: str, **args: Any) -> Any:
+            return self._request(op, **args)
+
+        program, found, evidence = judging.analyze(ask, name, line, "repl_analyze", loaded=loaded)
+        if any(d.severity == "error" for d in found):
+            return program, found
+        program, more, _ = judging.verify(ask, name, evidence, self.worker.timeout)
+        return program, found + more
 
     def _replay(self) -> None:
         state = self.state

@@ -16,14 +16,13 @@ from raspstudio.pipeline.load import LoadedFile, Program, load_file
 from raspstudio.pipeline.probe import RequestError, interpret, layers, run_on_input
 from raspstudio.pipeline.spans import traceback_span
 from raspstudio.report import Diagnostic, ProgramReport, ProgramView
-from raspstudio.worker import repl_session
+from raspstudio.worker import analysed, repl_session
 from raspstudio.worker.testbed import testbed
 from raspstudio.worker.views import describe_program
 
 __all__ = ["HANDLERS", "RequestError", "current_path", "traceback_span"]  # for __main__.py
 
 _state: dict[str, LoadedFile] = {}
-_checks: dict[str, check.ProgramCheck] = {}  # analysed (then verified) programs of the loaded file
 
 
 def current_path(op: str) -> str:
@@ -41,7 +40,7 @@ def load(
     defaults: dict | None = None,
     siblings: bool = True,
 ) -> dict:
-    _checks.clear()
+    analysed.checks.clear()
     _state["file"] = LoadedFile(path=str(Path(path).resolve()))  # so interrupts can be located
     loaded = load_file(path, text, overrides, defaults, siblings)
     _state["file"] = loaded
@@ -76,13 +75,13 @@ def analyze(name: str) -> tuple[ProgramReport, list[Diagnostic], Evidence]:
     Returns the findings and the evidence the judge (in the front end) decides from.
     """
     loaded, program = _program(name)
-    result = _checks[name] = check.analyze_program(program, loaded.config, loaded.reference)
+    result = analysed.checks[name] = check.analyze_program(program, loaded.config, loaded.reference)
     return result.report, result.diagnostics, result.evidence
 
 
 def verify(name: str) -> tuple[ProgramReport, list[Diagnostic], ModelEvidence | None]:
     """Compile the analysed program: the new diagnostics, and the model for the judge."""
-    result = _analysed(name)
+    result = analysed.get(name)
     found = check.compile_checked(result)
     sampled = result.report.sampled
     evidence = check.model_evidence(result, sampled) if result.compiled else None
@@ -91,7 +90,7 @@ def verify(name: str) -> tuple[ProgramReport, list[Diagnostic], ModelEvidence | 
 
 def trace(name: str, row: int) -> list:
     """Each operation's interpreter value on input `row`, for the judge to locate a mismatch."""
-    result = _analysed(name)
+    result = analysed.get(name)
     if not result.operations or not 0 <= row < len(result.evaluation.inputs):
         raise RequestError(f"no compiled operations or no input {row} for {name!r}")
     return check.operation_values(result, row)
@@ -99,29 +98,23 @@ def trace(name: str, row: int) -> list:
 
 def witness(name: str, label: str, values: list) -> dict | None:
     """An input reaching `values` at operation `label`'s inputs, for the judge (blocks.py)."""
-    return check.witness(_analysed(name), label, values)
+    return check.witness(analysed.get(name), label, values)
 
 
 def search(name: str) -> list[Diagnostic]:
     """Errors and None outputs on skewed inputs, for a selector the proof left open."""
-    return check.search(_analysed(name))
+    return check.search(analysed.get(name))
 
 
 def hint(name: str, label: str, row: int) -> list[Diagnostic]:
     """RASP603 for the operation the judge blamed, if an approximation explains it."""
-    return check.approximation_hint(_analysed(name), label, row)
-
-
-def _analysed(name: str) -> check.ProgramCheck:
-    if name not in _checks:
-        raise RequestError(f"program {name!r} has not been analysed")
-    return _checks[name]
+    return check.approximation_hint(analysed.get(name), label, row)
 
 
 def describe(name: str, example: list | None = None) -> ProgramView:
     """Values on the running example and, once verified, value sets and layer placements."""
     loaded, program = _program(name)
-    checked = _checks.get(name)
+    checked = analysed.checks.get(name)
     compiled = checked.compiled if checked else None
     return describe_program(name, program.sop, loaded.config, example, compiled)
 
@@ -129,7 +122,7 @@ def describe(name: str, example: list | None = None) -> ProgramView:
 def export(name: str) -> dict[str, Any]:
     """The testbed of a program this worker has just checked and verified (testbed.py)."""
     loaded, program = _program(name)
-    checked = _checks.get(name)
+    checked = analysed.checks.get(name)
     if checked is None or checked.compiled is None:
         raise RequestError(f"program {name!r} has not been compiled and verified")
     spec = ((loaded.namespace or {}).get("__doc__") or "").strip().split("\n")[0]
@@ -198,7 +191,7 @@ def warm_up() -> None:
     verify("program")
     describe("program")
     _state.clear()
-    _checks.clear()
+    analysed.checks.clear()
 
 
 HANDLERS = {

@@ -8,6 +8,7 @@ values on the running example already turned into text (user values need not be 
 
 import ast
 import contextlib
+import dataclasses
 import io
 import linecache
 import tempfile
@@ -20,7 +21,8 @@ from tracr.compiler import lib
 from tracr.rasp import rasp
 
 from raspstudio.config import Config, resolve_config
-from raspstudio.pipeline.check import check_program
+from raspstudio.evidence import Evidence
+from raspstudio.pipeline.check import analyze_program
 from raspstudio.pipeline.interpret.per_input import evaluate_each
 from raspstudio.pipeline.interrupted import Interrupted
 from raspstudio.pipeline.load import Program, load_file
@@ -35,6 +37,7 @@ from raspstudio.pipeline.residual_trace import format_trace, trace_residual
 from raspstudio.pipeline.spans import display_name, recording_spans, span_of, traceback_span
 from raspstudio.report import Diagnostic, Echo, FileReport, Outcome, ProgramReport, Span
 from raspstudio.tokens import format_value, sorted_vocab
+from raspstudio.worker import analysed
 from raspstudio.worker.views import running_example
 
 REPL_FILE = "<repl>"
@@ -46,6 +49,7 @@ class Session:
     settings: dict[str, Any] = field(default_factory=dict)  # vocab, max_seq_len from the REPL
     example: list | None = None
     file_config: dict[str, Any] = field(default_factory=dict)  # from the last :load
+    loaded: dict[str, tuple] = field(default_factory=dict)  # its programs, configs, references
 
     @property
     def config(self) -> Config:
@@ -202,10 +206,25 @@ def run(name: str, tokens: list) -> dict[str, Any]:
     return run_on_input(name, _program(name).sop, _session.config, tokens)
 
 
-def check(name: str) -> tuple[ProgramReport, list[Diagnostic]]:
-    program = _program(name)
-    result = check_program(program, _session.config)
-    return result.report, result.diagnostics
+def analyze(name: str, loaded: bool = False) -> tuple[ProgramReport, list[Diagnostic], Evidence]:
+    """Validate and evaluate a program of the session for the judge, as `analyze` does for a
+    file's; the requests after it (`verify`, `trace`, ...) are the file's. A program of the
+    last loaded file, not redefined since, is checked under the file's configuration and
+    reference (`loaded`: it must be one)."""
+    from_file = _session.loaded.get(name)
+    if from_file is not None and _session.namespace.get(name) is not from_file[0].sop:
+        from_file = None if not loaded else from_file  # redefined in the session
+    if loaded and from_file is None:
+        raise RequestError(f"the last loaded file has no program {name!r}")
+    if from_file is not None:
+        program, config, reference = from_file
+        if _session.settings and not loaded:  # :vocab or :len since: they win
+            chosen = {key: getattr(_session.config, key) for key in _session.settings}
+            config = dataclasses.replace(config, **chosen)
+    else:
+        program, config, reference = _program(name), _session.config, None
+    result = analysed.checks[name] = analyze_program(program, config, reference)
+    return result.report, result.diagnostics, result.evidence
 
 
 def layer_table(name: str) -> dict[str, Any]:
@@ -241,9 +260,11 @@ def plot(name: str, tokens: list) -> dict[str, Any]:
 
 
 def load(path: str) -> FileReport:
-    """A program file's definitions into the session, and its programs' verdicts."""
+    """A program file's definitions into the session, and its programs (the front end has
+    each analysed with `repl_analyze(name, loaded=True)` and judged)."""
     loaded = load_file(path)
     report = FileReport(path=loaded.path, diagnostics=list(loaded.diagnostics))
+    _session.loaded = {}
     if loaded.config is None:
         return report
     _session.namespace.update({k: v for k, v in loaded.namespace.items() if not k.startswith("__")})
@@ -252,9 +273,8 @@ def load(path: str) -> FileReport:
     if config.examples and _session.example is None:
         _session.example = config.examples[0]
     for program in loaded.programs:
-        result = check_program(program, config, loaded.reference)
-        report.programs.append(result.report)
-        report.diagnostics += result.diagnostics
+        _session.loaded[program.name] = (program, config, loaded.reference)
+        report.programs.append(ProgramReport(program.name, program.span.line))
     return report
 
 
@@ -265,7 +285,7 @@ HANDLERS = {
     "repl_names": names,
     "repl_execute": execute,
     "repl_run": run,
-    "repl_check": check,
+    "repl_analyze": analyze,
     "repl_layers": layer_table,
     "repl_trace": trace,
     "repl_plot": plot,

@@ -122,3 +122,28 @@ def test_save_writes_a_program_file_that_checks_clean(repl: Repl, tmp_path: Path
     assert report.diagnostics == [] and report.programs[0].verified_inputs == 363
     assert repl.handle(f":save {target}").startswith("error: ")
     assert repl.handle(f":save {target} --force") == f"wrote {target}"
+
+
+FORGING = sorted((ROOT / "tests/fixtures/forging").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", FORGING, ids=lambda p: p.stem)
+def test_a_loaded_file_cannot_forge_its_verdict_in_the_repl(repl: Repl, path: Path):
+    """The REPL judges a loaded file's programs outside the worker, as `rasp check` does: a
+    file that patches the checker inside the worker is still caught, and verified nowhere."""
+    shown = repl.handle(f":load {path}")
+    assert {"RASP501", "RASP502", "RASP504"} & set(shown.split()), shown
+    assert "verified" not in shown
+
+
+def test_load_and_check_prove_a_sampled_program_block_wise(repl: Repl):
+    repl.client.restart()  # no :vocab of our own: the file's configuration holds
+    twin = ROOT / "tests/fixtures/rare/clipped_twin.py"
+    proved = "verified on all 11,111,111,110 inputs (block-wise)"
+    assert proved in repl.handle(f":load {twin}")
+    assert repl.handle(":check").endswith(proved)  # under the file's MLP_EXACTNESS
+
+
+def test_load_finds_a_rare_miscompilation_with_its_input(repl: Repl):
+    shown = repl.handle(f":load {ROOT / 'tests/fixtures/rare/clipped_at_91.py'}")
+    assert "RASP501 error" in shown and "[0, 8, 8, 8, 8, 8, 9, 8, 8, 8]" in shown

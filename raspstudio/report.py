@@ -87,6 +87,8 @@ class ProgramReport:
     space: int = 0  # every input up to MAX_SEQ_LEN: how many there are
     complete: bool = False  # the verdict covers all of them (set by the judge)
     incomplete: str = ""  # why a sampled verdict could not be proved for all of them
+    steered: int = 0  # inputs added to a sample to reach rare values (pipeline/coverage.py)
+    unreached: list[str] = field(default_factory=list)  # what no tested input reached, in words
 
     def to_json(self) -> dict:
         m = self.model
@@ -236,5 +238,19 @@ def coverage(program: ProgramReport) -> str:
     if not program.sampled and program.verified_inputs == program.space:  # None outputs
         return f"agrees on all {program.space:,} inputs where its output is defined (not all is)"
     of = f" of {program.space:,}" if program.space else ""
+    steered = f" ({program.steered:,} steered towards rare values)" if program.steered else ""
     why = f": {program.incomplete}" if program.incomplete else ""
-    return f"tested on {program.verified_inputs:,}{of} inputs, not a proof{why}"
+    return f"tested on {program.verified_inputs:,}{of} inputs{steered}, not a proof{why}"
+
+
+def untested(program: ProgramReport) -> str:
+    """What a sample that is not a proof never reached (pipeline/coverage.py), or ""."""
+    if program.complete or not program.sampled or not program.unreached:
+        return ""
+    shown = "; ".join(str(line) for line in program.unreached[:12])
+    more = (
+        f"; and {len(program.unreached) - 12} more operations"
+        if len(program.unreached) > 12
+        else ""
+    )
+    return f"never reached by a tested input (some may be unreachable): {shown}{more}"

@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from raspstudio.report import Diagnostic, ModelSummary, ProgramReport, counted, coverage
+from raspstudio.report import Diagnostic, ModelSummary, ProgramReport, counted, coverage, untested
 from raspstudio.tokens import format_value
 
 
@@ -39,6 +39,8 @@ def verdict(program: ProgramReport) -> str:
     )
     if program.verified_inputs:
         text += f"; {coverage(program)}"
+        if missed := untested(program):
+            text += f"\n  {missed}"
     return text
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from raspstudio.tokens import sorted_vocab
 
+MAX_STEERED = 500  # inputs pipeline/coverage.py may add to a sample, towards rare values
+
 
 def space_size(vocab_size: int, max_seq_len: int) -> int:
     return sum(vocab_size**n for n in range(1, max_seq_len + 1))

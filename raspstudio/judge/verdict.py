@@ -27,7 +27,7 @@ import numpy as np
 
 from raspstudio.evidence import Evidence, FastModel, ModelEvidence, Operation
 from raspstudio.judge.forward import forward
-from raspstudio.judge.inputs import input_space, space_size
+from raspstudio.judge.inputs import MAX_STEERED, input_space, space_size
 from raspstudio.report import Diagnostic, Span, format_values
 
 TOLERANCE = 1e-3  # numerical outputs: absolute and relative
@@ -102,8 +102,10 @@ def _input_space(evidence: Evidence) -> tuple[list[list], bool]:
         total += len(vocab) ** n
         if total > sent:
             break
-    if min(total, max_inputs) != sent:
-        raise ValueError(f"it sent {sent} inputs for an input space of {min(total, max_inputs)}")
+    base = min(total, max_inputs)
+    steered = MAX_STEERED if total > max_inputs else 0  # coverage.py adds to a sample only
+    if not base <= sent <= base + steered:
+        raise ValueError(f"it sent {sent} inputs for an input space of {base}")
     try:
         key = (tuple(vocab), max_seq_len, max_inputs)
         hash(key)
@@ -160,16 +162,30 @@ def _refusal(evidence: Evidence) -> str | None:
         expected, _ = _input_space(evidence)
     except ValueError as e:
         return f"it evaluated another input space than its configuration's ({e})"
-    if evidence.inputs != expected:
+    if evidence.inputs[: len(expected)] != expected:
         return "it evaluated other inputs than the input space of its configuration"
-    if len(evidence.outputs) != len(expected):
+    if not _new_inputs(evidence, evidence.inputs[len(expected) :]):
+        return "the inputs it added to the sample are not new inputs of its configuration"
+    if len(evidence.outputs) != len(evidence.inputs):
         return "it gave a different number of outputs than inputs"
-    for xs, out in zip(expected, evidence.outputs, strict=True):
+    for xs, out in zip(evidence.inputs, evidence.outputs, strict=True):
         if out is not None and (not isinstance(out, list) or len(out) != len(xs)):
             return f"its output on input {xs} is not one value per position"
-    if evidence.reference is not None and len(evidence.reference) != len(expected):
+    if evidence.reference is not None and len(evidence.reference) != len(evidence.inputs):
         return "it gave a different number of reference outputs than inputs"
     return None
+
+
+def _new_inputs(evidence: Evidence, added: list) -> bool:
+    """Inputs steered towards rare values (pipeline/coverage.py) are sequences of the
+    vocabulary up to MAX_SEQ_LEN, each new."""
+    vocab = set(evidence.vocab)
+    for xs in added:
+        if not isinstance(xs, list) or not 1 <= len(xs) <= evidence.max_seq_len:
+            return False
+        if not all(t in vocab for t in xs):
+            return False
+    return len({tuple(xs) for xs in evidence.inputs}) == len(evidence.inputs)
 
 
 def judge_model(

@@ -32,6 +32,13 @@ BATCH = 2_000
 
 def program_nodes(program: rasp.SOp, walk: Any, vocab: Any, max_seq_len: int) -> list[Node]:
     """Every SOp of `program` (inputs first) with its function's table on its inputs' values."""
+    return tabled(program, walk, vocab, max_seq_len)[0]
+
+
+def tabled(
+    program: rasp.SOp, walk: Any, vocab: Any, max_seq_len: int
+) -> tuple[list[Node], value_sets.ValueSets]:
+    """`program_nodes`, with the value sets they were tabled on."""
     nodes, functions = [], {}
     for expr in walk(program):
         if isinstance(expr, rasp.SOp):
@@ -42,8 +49,7 @@ def program_nodes(program: rasp.SOp, walk: Any, vocab: Any, max_seq_len: int) ->
         node.rows, node.outputs = rows, [_call(functions[node.label], row) for row in rows]
         return node.outputs
 
-    value_sets.infer(nodes, vocab, max_seq_len, apply)
-    return nodes
+    return nodes, value_sets.infer(nodes, vocab, max_seq_len, apply)
 
 
 def _node(expr: rasp.SOp) -> tuple[Node, Callable | None]:

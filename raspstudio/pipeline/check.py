@@ -21,7 +21,7 @@ from raspstudio.config import Config
 from raspstudio.evidence import Evidence, ModelEvidence, Operation
 from raspstudio.judge import verdict
 from raspstudio.judge.inputs import input_space
-from raspstudio.pipeline import blocks, numpy_model
+from raspstudio.pipeline import blocks, coverage, numpy_model
 from raspstudio.pipeline.interpret.outcome import Evaluation
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import Program
@@ -124,6 +124,9 @@ def analyze_program(program: Program, config: Config, reference: Any = None) -> 
     inputs, result.report.sampled = input_space(config.vocab, config.max_seq_len, config.max_inputs)
     with _timed(result.seconds, "evaluate"):
         evaluation = evaluate_program(program.sop, inputs, causal=config.causal)
+    if result.report.sampled:
+        with _timed(result.seconds, "steer"):
+            evaluation = _steered(result, evaluation)
     result.evaluation = evaluation
     diagnostics += _evaluation_problems(evaluation, where)
     result.evidence = Evidence(
@@ -141,6 +144,20 @@ def analyze_program(program: Program, config: Config, reference: Any = None) -> 
     if config.causal:
         diagnostics += _causal_difference(program, evaluation, where)
     return result
+
+
+def _steered(result: ProgramCheck, evaluation: Evaluation) -> Evaluation:
+    """The sample with inputs added towards the values and selector pairs it did not reach
+    (coverage.py), evaluated; what none reached goes into the report."""
+    config, sop = result.config, result.program.sop
+    _, sets = blocks.tabled(sop, walk, config.vocab, config.max_seq_len)
+    steered = coverage.steer(
+        sop, walk(sop), sets, evaluation, config.vocab, config.max_seq_len, config.causal
+    )
+    result.report.steered, result.report.unreached = len(steered.inputs), steered.unreached
+    if not steered.inputs:
+        return evaluation
+    return evaluate_program(sop, evaluation.inputs + steered.inputs, causal=config.causal)
 
 
 def compile_checked(result: ProgramCheck) -> list[Diagnostic]:

@@ -143,3 +143,40 @@ def test_a_model_too_slow_to_judge_gets_no_verdict():
     assert judged.verified_inputs == 0
     assert [d.code for d in judged.diagnostics] == ["RASP106"]
     assert "did not finish in time" in judged.diagnostics[0].message
+
+
+def _with_added(result: check.ProgramCheck, added: list[list]) -> object:
+    evidence = result.evidence
+    return dataclasses.replace(
+        evidence,
+        inputs=evidence.inputs + added,
+        outputs=evidence.outputs + [[0] * len(xs) for xs in added],
+    )
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]],  # longer than MAX_SEQ_LEN
+        [[0, 10]],  # a token outside the vocabulary
+        [[0, 9, 0, 9], [0, 9, 0, 9]],  # twice
+        "first",  # one of the fixed sample again
+        [[i % 10, i // 10 % 10, i // 100 % 10, 7, 7, 7, 7] for i in range(501)],  # too many
+    ],
+    ids=["too-long", "outside-vocab", "twice", "in-the-sample", "too-many"],
+)
+def test_inputs_added_to_a_sample_must_be_new_inputs_of_the_configuration(added):
+    result = _checked("rare/clipped_twin.py")
+    if added == "first":
+        added = [result.evidence.inputs[0]]
+    (found,) = verdict.judge_analysis(_with_added(result, added))
+    assert found.code == "RASP504"
+
+
+def test_steered_inputs_are_judged_like_the_rest():
+    result = _checked("rare/clipped_twin.py")
+    assert result.report.steered > 0  # its sample was steered towards `both` = 91
+    assert verdict.judge_analysis(result.evidence) == []
+    judged = _judge(result)
+    assert judged.diagnostics == [] and judged.verified_inputs == len(result.evidence.inputs)
+    assert judged.verified_inputs > result.config.max_inputs

@@ -157,7 +157,7 @@ def _steered(result: ProgramCheck, evaluation: Evaluation) -> Evaluation:
     result.report.steered, result.report.unreached = len(steered.inputs), steered.unreached
     if not steered.inputs:
         return evaluation
-    return evaluate_program(sop, evaluation.inputs + steered.inputs, causal=config.causal)
+    return evaluation.then(evaluate_program(sop, steered.inputs, causal=config.causal))
 
 
 def compile_checked(result: ProgramCheck) -> list[Diagnostic]:

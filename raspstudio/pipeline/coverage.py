@@ -30,8 +30,7 @@ from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.spans import display_name
 from raspstudio.tokens import sorted_vocab
 
-TRIES = 20_000  # candidates evaluated at most
-BATCH = 500
+BATCH = 250
 PATIENCE = 2  # batches in a row that reach nothing new: what is left is likely unreachable
 RECENT = 50  # mutations start from the inputs that reached something most recently
 MAX_PAIRS = 10_000  # a selector with more (query, key) value pairs is not steered to each
@@ -64,24 +63,28 @@ def steer(
     causal: bool,
     seed: int = 0,
 ) -> Steered:
-    """Inputs that reach the values and selector pairs `evaluation`'s inputs do not."""
+    """Inputs that reach the values and selector pairs `evaluation`'s inputs do not; at most
+    as many candidates are tried as the sample has inputs, so steering costs about what
+    evaluating the sample does."""
     targets = _targets(exprs, sets)
-    _reach(targets, evaluation, range(len(evaluation.inputs)), causal)
+    targets.open -= _reached(targets, evaluation, causal).keys()
     steered = Steered()
     rng, tokens = random.Random(seed), sorted_vocab(vocab)
-    pool: list[list] = []  # inputs that reached something new: mutated further
+    sample = {tuple(xs) for xs in evaluation.inputs}  # the judge refuses an input twice
     tried = fruitless = 0
-    while targets.open and tried < TRIES and fruitless < PATIENCE:
-        batch = [_candidate(rng, tokens, max_seq_len, pool) for _ in range(BATCH)]
+    while targets.open and tried < len(evaluation.inputs) and fruitless < PATIENCE:
+        batch = [_candidate(rng, tokens, max_seq_len, steered.inputs) for _ in range(BATCH)]
         tried += len(batch)
-        candidates = evaluate_program(program, batch, causal=causal)
-        fruitless += 1
-        for row in range(len(batch)):
-            if len(steered.inputs) < MAX_STEERED and _reach(targets, candidates, [row], causal):
-                steered.inputs.append(batch[row])
-                pool.append(batch[row])
-                fruitless = 0
-    steered.inputs = list({tuple(xs): xs for xs in steered.inputs}.values())
+        found = _reached(targets, evaluate_program(program, batch, causal=causal), causal)
+        room = MAX_STEERED - len(steered.inputs)
+        rows = sorted(set(found.values()))  # the first input reaching each target
+        rows = [row for row in rows if tuple(batch[row]) not in sample][:room]
+        steered.inputs += [batch[row] for row in rows]
+        sample |= {tuple(batch[row]) for row in rows}
+        targets.open -= {target for target, row in found.items() if row in rows}
+        fruitless = 0 if rows else fruitless + 1
+        if len(steered.inputs) == MAX_STEERED:
+            break
     steered.unreached = _unreached(targets)
     return steered
 
@@ -94,9 +97,10 @@ def _targets(exprs: Iterable[rasp.SOp], sets: value_sets.ValueSets) -> _Targets:
             continue
         targets.exprs[label] = expr
         inputs = isinstance(expr, rasp.TokensType | rasp.IndicesType)  # every input has them
-        # (a mean the interpreter computes may differ from the exact one in its last bit)
-        mean = rasp.is_numerical(expr) and isinstance(expr, rasp.Aggregate)
-        if not (inputs or mean):
+        # A fraction (a mean, or a function of one) may differ in its last bit from the exact
+        # value the value set holds: it is not aimed at.
+        fractions = any(isinstance(v, float) and not v.is_integer() for v in sets.values[label])
+        if not (inputs or fractions):
             targets.values[label] = sets.values[label]
             targets.open |= {("value", label, v) for v in sets.values[label]}
         selector = getattr(expr, "selector", None)
@@ -114,31 +118,35 @@ def _targets(exprs: Iterable[rasp.SOp], sets: value_sets.ValueSets) -> _Targets:
     return targets
 
 
-def _reach(targets: _Targets, evaluation: Evaluation, rows: Iterable[int], causal: bool) -> bool:
-    """Strike out what these inputs reach; whether they reached anything still open."""
-    new = False
-    for row in rows:
-        if evaluation.outputs[row] is None:
-            continue  # an input the program fails on is no sample input
-        trace = evaluation.trace(row)
-        seen = {label: trace.get(id(expr)) for label, expr in targets.exprs.items()}
-        reached = {("value", label, v) for label, column in seen.items() if column for v in column}
-        for label, (keys, queries) in targets.selectors.items():
-            reached |= {("pair", label, *pair) for pair in _pairs(seen, keys, queries, causal)}
-        found = targets.open & reached
-        new = new or bool(found)
-        targets.open -= found
-    return new
+def _reached(targets: _Targets, evaluation: Evaluation, causal: bool) -> dict[tuple, int]:
+    """Each open target some input of `evaluation` reaches, with the first input that does."""
+    occurs = {
+        label: evaluation.values.occurrences(expr) for label, expr in targets.exprs.items()
+    }
+    found = {}
+    for label in targets.values:
+        for value, rows in occurs[label].items():
+            if ("value", label, value) in targets.open:
+                found["value", label, value] = min(rows)
+    for label, (keys, queries) in targets.selectors.items():
+        for q, query_rows in occurs[queries].items():
+            for k, key_rows in occurs[keys].items():
+                target = ("pair", label, q, k)
+                if target not in targets.open:
+                    continue
+                rows = sorted(query_rows & key_rows)
+                if causal:  # a query meets only the keys at or before it
+                    exprs = targets.exprs[keys], targets.exprs[queries]
+                    rows = [r for r in rows if _meets(evaluation, r, *exprs, q, k)]
+                if rows:
+                    found[target] = rows[0]
+    return found
 
 
-def _pairs(seen: dict, keys: str, queries: str, causal: bool) -> set[tuple]:
-    """The (query value, key value) pairs a selector meets on one input."""
-    key_column, query_column = seen.get(keys), seen.get(queries)
-    if not key_column or not query_column:
-        return set()
-    if causal:  # a query meets only the keys at or before it
-        return {(q, k) for p, q in enumerate(query_column) for k in key_column[: p + 1]}
-    return set(itertools.product(set(query_column), set(key_column)))
+def _meets(evaluation: Evaluation, row: int, keys: rasp.SOp, queries: rasp.SOp, q, k) -> bool:
+    trace = evaluation.trace(row)
+    key_column, query_column = trace[id(keys)], trace[id(queries)]
+    return any(v == q and k in key_column[: p + 1] for p, v in enumerate(query_column))
 
 
 def _candidate(rng: random.Random, tokens: list, max_seq_len: int, pool: list[list]) -> list:

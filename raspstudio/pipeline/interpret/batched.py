@@ -398,6 +398,22 @@ class BatchedValues:
                 found.append(group.rows[int(hits.argmax())])
         return min(found, default=None)
 
+    def occurrences(self, expr: rasp.SOp) -> dict[Any, set[int]]:
+        found: dict[Any, set[int]] = {}
+        for group in self.groups:
+            column = group.values.get(id(expr))
+            if not isinstance(column, _Column):
+                continue
+            live = np.flatnonzero(group.live_after[id(expr)])
+            codes = np.asarray(column.codes)[live]  # [live inputs, positions]
+            rows = np.asarray(group.rows, dtype=np.int64)[live][:, None]
+            span = group.rows[-1] + 1
+            code, row = np.divmod(np.unique(codes.astype(np.int64) * span + rows), span)
+            starts = np.flatnonzero(np.diff(code, prepend=-1))  # where each code begins
+            for at, rows_of in zip(starts, np.split(row, starts[1:]), strict=True):
+                found.setdefault(column.table.values[code[at]], set()).update(rows_of.tolist())
+        return found
+
 
 def evaluate_all(program: rasp.SOp, inputs: list[list], causal: bool = False) -> Evaluation:
     """evaluate.evaluate_program's result, computed one length at a time."""

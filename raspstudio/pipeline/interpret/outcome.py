@@ -44,6 +44,10 @@ class Values(Protocol):
         """The first input on which some element of `expr`'s value passes `test`."""
         ...
 
+    def occurrences(self, expr: rasp.SOp) -> dict[Any, set[int]]:
+        """Each value `expr` takes at some position of some input, with those inputs."""
+        ...
+
 
 @dataclass
 class Evaluation:
@@ -57,6 +61,46 @@ class Evaluation:
 
     def trace(self, row: int) -> dict[int, Any]:
         return self.values.trace(row)
+
+    def then(self, more: "Evaluation") -> "Evaluation":
+        """This evaluation followed by `more`'s inputs, as if evaluated together."""
+        failures, unsupported = dict(more.failures), dict(more.unsupported)
+        failures.update(self.failures)  # the first input's failure stays first
+        unsupported.update(self.unsupported)
+        return Evaluation(
+            self.inputs + more.inputs,
+            self.outputs + more.outputs,
+            _Joined(self.values, more.values, len(self.inputs)),
+            failures,
+            unsupported,
+        )
+
+
+@dataclass
+class _Joined:
+    """Values of two evaluations, the second's rows after the first's `offset` rows."""
+
+    first: Values
+    second: Values
+    offset: int
+
+    def trace(self, row: int) -> dict[int, Any]:
+        if row < self.offset:
+            return self.first.trace(row)
+        return self.second.trace(row - self.offset)
+
+    def first_row_with(self, expr: rasp.SOp, test: Callable[[Any], bool]) -> int | None:
+        found = self.first.first_row_with(expr, test)
+        if found is not None:
+            return found
+        later = self.second.first_row_with(expr, test)
+        return None if later is None else later + self.offset
+
+    def occurrences(self, expr: rasp.SOp) -> dict[Any, set[int]]:
+        found = self.first.occurrences(expr)
+        for value, rows in self.second.occurrences(expr).items():
+            found.setdefault(value, set()).update(row + self.offset for row in rows)
+        return found
 
 
 class OperationFailed(Exception):

@@ -102,6 +102,13 @@ class PerInputValues:
             (i for i, t in enumerate(self.traces) if any(map(test, t.get(id(expr), [])))), None
         )
 
+    def occurrences(self, expr: rasp.SOp) -> dict[Any, set[int]]:
+        found: dict[Any, set[int]] = {}
+        for row, trace in enumerate(self.traces):
+            for value in trace.get(id(expr)) or []:
+                found.setdefault(value, set()).add(row)
+        return found
+
 
 def evaluate_program(program: rasp.SOp, inputs: list[list], causal: bool = False) -> Evaluation:
     """Evaluate `program` on every input, keeping per-expression values and first failures."""

@@ -120,9 +120,7 @@ def _targets(exprs: Iterable[rasp.SOp], sets: value_sets.ValueSets) -> _Targets:
 
 def _reached(targets: _Targets, evaluation: Evaluation, causal: bool) -> dict[tuple, int]:
     """Each open target some input of `evaluation` reaches, with the first input that does."""
-    occurs = {
-        label: evaluation.values.occurrences(expr) for label, expr in targets.exprs.items()
-    }
+    occurs = {label: evaluation.values.occurrences(expr) for label, expr in targets.exprs.items()}
     found = {}
     for label in targets.values:
         for value, rows in occurs[label].items():

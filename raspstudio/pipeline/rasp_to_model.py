@@ -24,7 +24,7 @@ from tracr.craft import bases
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.pipeline import numpy_model, parallel_blocks
+from raspstudio.pipeline import craft_matrices, numpy_model
 from raspstudio.pipeline.spans import display_name, span_of
 from raspstudio.report import LayerBlock, ModelSummary
 from raspstudio.tokens import sorted_vocab
@@ -46,7 +46,7 @@ class CompileFailure(Exception):
 
 
 def compile_program(program: rasp.SOp, config: Config) -> Compiled:
-    with parallel_blocks.placed_matrices():
+    with craft_matrices.placed():
         return _compile(program, config)
 
 

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from tracr.compiler import compiling, lib
 from tracr.craft import bases, vectorspace_fns
+from tracr.craft.chamber import categorical_mlp
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.pipeline import parallel_blocks
+from raspstudio.pipeline import craft_matrices
 from raspstudio.pipeline.rasp_to_model import CompileFailure, compile_program
 from raspstudio.pipeline.run_model import run_compiled
 
@@ -73,8 +74,28 @@ def test_parallel_maps_placed_are_bit_identical_to_tracrs_and_tracr_is_left_as_i
     tracrs = vectorspace_fns.Linear.combine_in_parallel
     fns = [_linear("abc", "xy", 1), _linear("cd", "yz", 2), _linear("ad", "x", 3)]
     expected = tracrs(fns)
-    with parallel_blocks.placed_matrices():
+    with craft_matrices.placed():
         got = vectorspace_fns.Linear.combine_in_parallel(fns)
     assert got.input_space == expected.input_space and got.output_space == expected.output_space
     assert np.array_equal(got.matrix, expected.matrix)
     assert vectorspace_fns.Linear.combine_in_parallel == tracrs
+
+
+def test_a_sequence_map_mlp_placed_is_bit_identical_to_tracrs():
+    tracrs = categorical_mlp.sequence_map_categorical_mlp
+    first = bases.VectorSpaceWithBasis.from_values("x", [3, 1, 2])
+    second = bases.VectorSpaceWithBasis.from_values("y", ["b", "a"])
+    output = bases.VectorSpaceWithBasis.from_values("out", [0, 1, 2, 3])
+
+    def operation(x: bases.BasisDirection, y: bases.BasisDirection) -> bases.BasisDirection:
+        return bases.BasisDirection("out", (x.value + len(y.value) * (y.value == "a")) % 5)
+
+    expected = tracrs(first, second, output, operation)  # value 4 falls outside `output`
+    with craft_matrices.placed():
+        got = categorical_mlp.sequence_map_categorical_mlp(first, second, output, operation)
+    for ours, theirs in [(got.fst, expected.fst), (got.snd, expected.snd)]:
+        assert ours.input_space == theirs.input_space
+        assert ours.output_space == theirs.output_space
+        assert ours.matrix.dtype == theirs.matrix.dtype
+        assert np.array_equal(ours.matrix, theirs.matrix)
+    assert categorical_mlp.sequence_map_categorical_mlp is tracrs

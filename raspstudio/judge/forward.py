@@ -48,9 +48,8 @@ def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> 
     if config.causal:
         mask = mask & np.tril(np.ones((width, width), dtype=bool))[None, None]
     result = Forward(outputs=[], residual=x, embedded=x if keep_layers else None)
-    for layer, used in enumerate(used_weights.of(model)):
-        linear = params[f"transformer/layer_{layer}/attn/linear"]
-        x, weights = _attention(x, mask, used, linear, config)
+    for used in used_weights.of(model):
+        x, weights = _attention(x, mask, used, config)
         x_after_attention = x
         x = used.mlp(x)
         if keep_layers:  # None where a layer's attention is unused
@@ -69,9 +68,9 @@ def forward(model: FastModel, inputs: list[list], keep_layers: bool = False) -> 
 
 
 def _attention(
-    x: np.ndarray, mask: np.ndarray, used: used_weights.Layer, linear: dict, config: ModelConfig
+    x: np.ndarray, mask: np.ndarray, used: used_weights.Layer, config: ModelConfig
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    if not linear["w"].any():
+    if not used.output.columns.size:
         return x, None  # an unused half-layer adds exactly zero
     batch, width, _ = x.shape
     heads, k = config.num_heads, config.key_size
@@ -86,4 +85,6 @@ def _attention(
     weights = np.exp(logits)
     weights /= weights.sum(axis=-1, keepdims=True)
     attended = np.einsum("bhtT,bThd->bthd", weights, project(used.value))
-    return x + (attended.reshape(batch, width, heads * k) @ linear["w"] + linear["b"]), weights
+    out = x.copy()
+    out[..., used.output.columns] += used.output(attended.reshape(batch, width, heads * k))
+    return out, weights

@@ -27,7 +27,9 @@ class Linear:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """x [..., residual] -> [..., len(columns)]."""
-        read = x.reshape(-1, x.shape[-1])[:, self.rows]
+        flat = x.reshape(-1, x.shape[-1])
+        every_row = len(self.rows) == flat.shape[1]  # (rows are sorted and distinct)
+        read = flat if every_row else flat[:, self.rows]
         out = (self.transposed @ read.T).T + self.bias
         return out.reshape(*x.shape[:-1], len(self.columns))
 
@@ -41,8 +43,10 @@ class MLP:
         """The residual after the MLP."""
         if not self.second.columns.size:
             return x
+        hidden = self.first(x)
+        np.maximum(hidden, 0, out=hidden)
         out = x.copy()
-        out[..., self.second.columns] += self.second(np.maximum(self.first(x), 0))
+        out[..., self.second.columns] += self.second(hidden)
         return out
 
 
@@ -51,6 +55,7 @@ class Layer:
     query: Linear
     key: Linear
     value: Linear
+    output: Linear  # the heads' outputs, side by side -> the residual columns written
     mlp: MLP
 
 
@@ -83,7 +88,9 @@ def _layer(params: dict, prefix: str) -> Layer:
         first=_linear(w1, b1, read, hidden),
         second=_linear(w2[hidden], b2, np.arange(hidden.size), written),
     )
-    return Layer(projection("query"), projection("key"), projection("value"), mlp)
+    w, b = params[f"{prefix}/attn/linear"]["w"], params[f"{prefix}/attn/linear"]["b"]
+    output = _linear(w, b, np.arange(w.shape[0]), np.flatnonzero(w.any(axis=0) | (b != 0)))
+    return Layer(projection("query"), projection("key"), projection("value"), output, mlp)
 
 
 def _linear(w: np.ndarray, b: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> Linear:

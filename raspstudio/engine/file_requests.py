@@ -98,6 +98,7 @@ class Engine:
         self._judged.clear()
         evidence: dict[str, Evidence] = {}
         failed: set[str] = set()  # programs the worker failed on, or with errors before compiling
+        analysed: set[str] = set()  # programs whose analysis the worker still holds
         for op in ("analyze", "verify"):
             for i, (name, line) in enumerate(loaded["programs"]):
                 if name in failed:
@@ -108,7 +109,10 @@ class Engine:
                         if any(d.severity == "error" for d in diagnostics):
                             failed.add(name)  # nothing to compile: the verdict is already no
                     else:
+                        if name not in analysed:  # a restarted worker forgot it: again, quietly
+                            evidence[name] = self._analyze(name, line)[2]
                         program, diagnostics = self._verify(name, evidence[name])
+                    analysed.add(name)
                     report.programs[i] = program
                     if views:
                         report.views[name] = self.worker.request(
@@ -120,6 +124,7 @@ class Engine:
                     failed.add(name)
                     if e.kind == "crashed" or not self.worker.alive:  # a fresh state: load again
                         self.load(path, text, overrides, siblings)
+                        analysed.clear()
                 report.diagnostics.extend(diagnostics)
                 report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
                 yield report

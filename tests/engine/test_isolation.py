@@ -87,3 +87,19 @@ def test_cli_on_a_hanging_file_ends_with_an_error_not_a_hang():
     result = run_rasp("check", "--timeout", "2", str(HOSTILE / "loops_forever.py"))
     assert result.returncode == 1
     assert "loops_forever.py:6:1: RASP106 error" in result.stdout
+
+
+def test_a_program_that_gets_the_worker_restarted_does_not_poison_the_next():
+    """`program` hangs while compiling and ignores the interrupt, so the worker is killed and
+    restarted; the file's next program is analysed again in the fresh worker and verified,
+    instead of "has not been analysed"."""
+    engine = Engine(Worker(timeout=6))  # room for the fresh worker's first, cold compile
+    try:
+        report = engine.check_file(str(HOSTILE / "hangs_compiling_then_cheap.py"))
+    finally:
+        engine.close()
+    assert _errors(report) == [("RASP106", 22)]
+    assert "the worker was restarted" in report.diagnostics[0].message
+    hanging, cheap = report.programs
+    assert not hanging.compiled
+    assert cheap.name == "make_identity" and cheap.compiled and cheap.verified_inputs == 39

@@ -82,7 +82,7 @@ def load_file(
     loaded.namespace = vars(module)
     definitions = _top_level_definitions(tree)
     loaded.config = _configure(path, loaded, definitions, overrides or {}, defaults or {})
-    loaded.programs = _find_programs(path, module, definitions, loaded)
+    loaded.programs = _find_programs(path, module, definitions, loaded, _made_by(tree))
     if loaded.programs:
         loaded.diagnostics += [
             Diagnostic(p.code, p.message, span_of(p.expr))
@@ -197,15 +197,35 @@ def _configure(
     return config
 
 
+def _made_by(tree: ast.Module) -> str | None:
+    """`make_x` where the module's (last) `program = make_x()` calls it: one program, not two."""
+    found = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "program" for t in node.targets
+        ):
+            call = node.value
+            plain = isinstance(call, ast.Call) and not call.args and not call.keywords
+            name = call.func.id if plain and isinstance(call.func, ast.Name) else None
+            found = name if name and name.startswith("make_") else None
+    return found
+
+
 def _find_programs(
-    path: str, module: types.ModuleType, definitions: dict[str, Span], loaded: LoadedFile
+    path: str,
+    module: types.ModuleType,
+    definitions: dict[str, Span],
+    loaded: LoadedFile,
+    made_by: str | None,
 ) -> list[Program]:
     programs = []
     candidate = getattr(module, "program", None)
     if isinstance(candidate, rasp.SOp):
         programs.append(Program("program", candidate, definitions.get("program", Span(1, 1, 1, 2))))
+    else:
+        made_by = None  # `program` is not an SOp after all: check make_x on its own
     for name, fn in vars(module).items():
-        if not (name.startswith("make_") and inspect.isfunction(fn)):
+        if not (name.startswith("make_") and inspect.isfunction(fn)) or name == made_by:
             continue
         if fn.__code__.co_filename != path or not _all_defaulted(fn):
             continue

@@ -43,6 +43,30 @@ def helper():
     assert loaded.diagnostics == []
 
 
+MAKES_PROGRAM = """
+VOCAB = {1, 2}
+
+def make_count():
+    return rasp.SelectorWidth(rasp.Select(rasp.tokens, rasp.tokens, rasp.Comparison.EQ))
+
+def make_scaled(scale=2):
+    return rasp.Map(lambda x: x * scale, rasp.tokens)
+
+program = CALL
+"""
+
+
+def test_program_made_by_a_make_function_is_one_program_not_two(tmp_path):
+    """`program = make_count()` is the same program as `make_count`: checked once (else
+    every diagnostic appears twice, with different automatic labels)."""
+    path = _write(tmp_path, HEADER + MAKES_PROGRAM.replace("CALL", "make_count()"))
+    assert [p.name for p in load_file(str(path)).programs] == ["program", "make_scaled"]
+    # called with an argument it may differ from the function's own default program
+    path = _write(tmp_path, HEADER + MAKES_PROGRAM.replace("CALL", "make_scaled(3)"))
+    names = [p.name for p in load_file(str(path)).programs]
+    assert names == ["program", "make_count", "make_scaled"]
+
+
 def test_lib_call_is_located_on_the_users_line(tmp_path):
     path = _write(
         tmp_path,

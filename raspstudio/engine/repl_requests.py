@@ -69,8 +69,10 @@ class ReplSession:
         """Load a program file into the session: its definitions, settings and verdicts
         (judged here, as a file's are)."""
         path = str(Path(path).resolve())  # the worker runs in a folder of its own
-        report = self._request("repl_load", path=path)
+        report, took_over = self._request("repl_load", path=path)
         self.state.loaded = path
+        if took_over:  # the file's vocabulary, length and example replace the session's
+            self.state.settings, self.state.example = {}, None
         self.names = self._request("repl_names")
         for i, program in enumerate(list(report.programs)):
             report.programs[i], found = self._judged(program.name, program.line, loaded=True)
@@ -144,9 +146,15 @@ class ReplSession:
 
     def _replay(self) -> None:
         state = self.state
-        self.worker.request("repl_start", settings=state.settings, example=state.example)
-        if state.loaded:
+        if state.loaded:  # the file's settings first, then those the user chose after it
+            self.worker.request("repl_start", settings={}, example=None)
             self.worker.request("repl_load", path=state.loaded)
+            if state.settings or state.example is not None:
+                self.worker.request(
+                    "repl_configure", settings=state.settings, example=state.example
+                )
+        else:
+            self.worker.request("repl_start", settings=state.settings, example=state.example)
         for source in state.sources:
             self.worker.request("repl_execute", source=source)
         self.replayed = len(state.sources)

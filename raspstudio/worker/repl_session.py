@@ -259,23 +259,26 @@ def plot(name: str, tokens: list) -> dict[str, Any]:
     return {"png": png, "width": width, "height": height}
 
 
-def load(path: str) -> FileReport:
+def load(path: str) -> tuple[FileReport, bool]:
     """A program file's definitions into the session, and its programs (the front end has
-    each analysed with `repl_analyze(name, loaded=True)` and judged)."""
+    each analysed with `repl_analyze(name, loaded=True)` and judged); and whether the file's
+    configuration took over the session's."""
     loaded = load_file(path)
     report = FileReport(path=loaded.path, diagnostics=list(loaded.diagnostics))
     _session.loaded = {}
     if loaded.config is None:
-        return report
+        return report, False
     _session.namespace.update({k: v for k, v in loaded.namespace.items() if not k.startswith("__")})
     config = loaded.config
     _session.file_config = {"vocab": config.vocab, "max_seq_len": config.max_seq_len}
-    if config.examples and _session.example is None:
-        _session.example = config.examples[0]
+    # The file's configuration takes over: its vocabulary, length and first example, not
+    # what the session had before (an earlier :vocab, :maxlen or :example).
+    _session.settings = {}
+    _session.example = config.examples[0] if config.examples else None
     for program in loaded.programs:
         _session.loaded[program.name] = (program, config, loaded.reference)
         report.programs.append(ProgramReport(program.name, program.span.line))
-    return report
+    return report, True
 
 
 HANDLERS = {

@@ -147,3 +147,21 @@ def test_load_and_check_prove_a_sampled_program_block_wise(repl: Repl):
 def test_load_finds_a_rare_miscompilation_with_its_input(repl: Repl):
     shown = repl.handle(f":load {ROOT / 'tests/fixtures/rare/clipped_at_91.py'}")
     assert "RASP501 error" in shown and "[0, 8, 8, 8, 8, 8, 9, 8, 8, 8]" in shown
+
+
+def test_load_takes_over_the_vocabulary_length_and_example(repl: Repl):
+    """An earlier :vocab, :maxlen or :example gives way to the loaded file's: its verdicts and
+    the echoes are then on the same vocabulary (letters here, not the ints set before)."""
+    repl.handle(":vocab 1 2 3")
+    repl.handle(":maxlen 2")
+    repl.handle(":example 3 1")
+    shown = repl.handle(f":load {REVERSE}")
+    assert shown.endswith("vocab: a b c · max_seq_len: 5 · example: a b c")  # EXAMPLES[0]
+    assert repl.handle("program").splitlines()[1].split() == ["tokens", "a", "b", "c"]
+
+
+def test_what_was_chosen_after_a_load_survives_a_restarted_worker(repl: Repl):
+    repl.handle(f":load {REVERSE}")
+    repl.handle(":example c a b")
+    assert repl.handle("import os\nos._exit(3)").startswith("error: it exited with code 3")
+    assert repl.handle("program").splitlines()[1].split() == ["tokens", "c", "a", "b"]

@@ -35,17 +35,49 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
+EXIT_CODES = "exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error"
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return f"rasp-studio {metadata.version('rasp-studio')}"
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "rasp-studio (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="rasp", description="Check, run and compile tracr RASP programs.")
+    parser = _Parser(
+        prog="rasp", description="Check, run and compile tracr RASP programs.", epilog=EXIT_CODES
+    )
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     config = _Parser(add_help=False)
     group = config.add_argument_group("configuration (overrides file constants and pyproject)")
     group.add_argument("--vocab", help='tokens separated by spaces, e.g. "a b c" or "0 1 2"')
-    group.add_argument("--max-seq-len", type=_positive_int, metavar="N")
-    group.add_argument("--causal", action="store_true", default=None)
-    group.add_argument("--mlp-exactness", type=_positive_int, metavar="K")
-    group.add_argument("--max-inputs", type=_positive_int, metavar="M")
+    group.add_argument(
+        "--max-seq-len", type=_positive_int, metavar="N", help="longest input (BOS not counted)"
+    )
+    group.add_argument(
+        "--causal",
+        action="store_true",
+        default=None,
+        help="compile with causal attention (each position sees only those before it)",
+    )
+    group.add_argument(
+        "--mlp-exactness",
+        type=_positive_int,
+        metavar="K",
+        help="how finely tracr's MLPs approximate numerical functions (default 100)",
+    )
+    group.add_argument(
+        "--max-inputs",
+        type=_positive_int,
+        metavar="M",
+        help="inputs run per program: all of them up to M (default 2000), else a sample",
+    )
     group.add_argument(
         "--backend",
         choices=["numpy", "jax"],
@@ -60,10 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     check = commands.add_parser(
-        "check", parents=[config], help="verify programs and print diagnostics"
+        "check",
+        parents=[config],
+        help="verify programs and print diagnostics",
+        epilog=EXIT_CODES,
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: one line per diagnostic (default); json: one object for the run (see README)",
+    )
 
     run = commands.add_parser("run", parents=[config], help="interpreter vs compiled output")
     run.add_argument("file", metavar="FILE")

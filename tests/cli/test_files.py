@@ -110,3 +110,15 @@ def test_python_m_raspstudio_is_rasp(argv: list[str]):
         timeout=120,
     )
     assert (module.returncode, module.stdout) == (rasp.returncode, rasp.stdout)
+
+
+def test_version_and_help_for_every_check_option():
+    version = run_rasp("--version")
+    assert version.returncode == 0 and version.stdout.startswith("rasp-studio ")
+    shown = run_rasp("check", "--help").stdout
+    options = ["--vocab", "--max-seq-len", "--causal", "--mlp-exactness", "--max-inputs"]
+    for option in [*options, "--backend", "--timeout", "--format"]:
+        (line,) = [line for line in shown.splitlines() if line.strip().startswith(option)]
+        described = line.split(option, 1)[1].split(maxsplit=1)
+        assert len(described) == 2 or option == "--backend", f"{option} has no help"
+    assert "exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error" in shown

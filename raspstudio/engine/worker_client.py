@@ -130,7 +130,10 @@ class Worker:
         return False
 
     def _reply(self, timeout: float) -> Any:
-        too_slow = f"did not finish within {timeout:g} s (an infinite loop, or too many inputs?)"
+        too_slow = (
+            f"did not finish within {timeout:g} s (an infinite loop, or too much work? the "
+            "limit is --timeout on the command line, rasp.timeout in an editor)"
+        )
         try:
             if not self._wait(timeout):
                 os.write(self._control, b"i")  # interrupt the request

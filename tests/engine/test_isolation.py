@@ -87,6 +87,7 @@ def test_cli_on_a_hanging_file_ends_with_an_error_not_a_hang():
     result = run_rasp("check", "--timeout", "2", str(HOSTILE / "loops_forever.py"))
     assert result.returncode == 1
     assert "loops_forever.py:6:1: RASP106 error" in result.stdout
+    assert "the limit is --timeout on the command line" in result.stdout  # says how to raise it
 
 
 def test_a_program_that_gets_the_worker_restarted_does_not_poison_the_next():

@@ -5,9 +5,12 @@ exceptions: a front end always gets a `LoadedFile` back.
 """
 
 import ast
+import builtins
+import difflib
 import inspect
 import linecache
 import sys
+import traceback
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,5 +272,29 @@ def _exception(code: str, e: BaseException, path: str, when: str) -> Diagnostic:
     elif isinstance(e, MemoryError):
         message = f"MemoryError {when}: the worker's memory limit was reached"
     else:
-        message = f"{type(e).__name__} {when}: {e}"
+        message = f"{type(e).__name__} {when}: {described(e)}"
     return Diagnostic(code, message, span)
+
+
+def described(e: BaseException) -> str:
+    """The exception's text as Python's own traceback shows it: with "Did you mean: 'Map'?"
+    for a misspelt name (Python 3.11 adds that only when printing to a terminal)."""
+    text = " ".join(line.strip() for line in traceback.format_exception_only(type(e), e))
+    prefix = f"{type(e).__name__}: "
+    text = text[len(prefix) :] if text.startswith(prefix) else str(e)
+    name = getattr(e, "name", None)
+    if not isinstance(name, str) or "Did you mean" in text:
+        return text
+    if isinstance(e, AttributeError):
+        known = dir(getattr(e, "obj", None))
+    elif isinstance(e, NameError):
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        frame = tb.tb_frame if tb is not None else None
+        known = [*(frame.f_locals if frame else ()), *(frame.f_globals if frame else ())]
+        known += dir(builtins)
+    else:
+        return text
+    close = difflib.get_close_matches(name, [k for k in known if not k.startswith("_")], n=1)
+    return f"{text}. Did you mean: '{close[0]}'?" if close else text

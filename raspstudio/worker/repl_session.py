@@ -25,7 +25,7 @@ from raspstudio.evidence import Evidence
 from raspstudio.pipeline.check import analyze_program
 from raspstudio.pipeline.interpret.per_input import evaluate_each
 from raspstudio.pipeline.interrupted import Interrupted
-from raspstudio.pipeline.load import Program, load_file
+from raspstudio.pipeline.load import Program, described, load_file
 from raspstudio.pipeline.probe import (
     RequestError,
     checked_input,
@@ -155,7 +155,9 @@ def _located(e: BaseException) -> str:
     where = f"line {span.line}: " if span else ""
     if isinstance(e, SystemExit):
         return f"{where}the input called sys.exit({e.code!r})"
-    return where + "".join(traceback.format_exception_only(type(e), e)).strip()
+    if isinstance(e, SyntaxError):  # Python's lines, with the caret under the fault
+        return where + "".join(traceback.format_exception_only(type(e), e)).rstrip()
+    return f"{where}{type(e).__name__}: {described(e)}"
 
 
 def echo(name: str, expr: rasp.RASPExpr) -> Echo:

@@ -198,3 +198,13 @@ def test_a_program_beside_the_engines_own_packages_loads_again_and_again(engine)
     for _ in range(2):
         report = engine.check_file(str(root / "beside_the_engine.py"), text)
         assert [d.code for d in report.diagnostics] == ["RASP605"]
+
+
+def test_a_misspelt_name_gets_pythons_suggestion(tmp_path):
+    """Python 3.11 adds "Did you mean" only when it prints a traceback to a terminal."""
+    typo = _write(tmp_path, HEADER + "VOCAB = {1}\nprogram = rasp.Mapp(lambda x: x, rasp.tokens)\n")
+    (found,) = load_file(str(typo)).diagnostics
+    assert found.message.endswith("has no attribute 'Mapp'. Did you mean: 'Map'?")
+    name = _write(tmp_path, HEADER + "VOCAB = {1}\ntokenz = rasp.tokens\nprogram = tokens\n")
+    (found,) = load_file(str(name)).diagnostics
+    assert found.message.endswith("name 'tokens' is not defined. Did you mean: 'tokenz'?")

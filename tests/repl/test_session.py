@@ -86,3 +86,11 @@ def test_a_killed_worker_is_replaced_and_the_session_replayed(repl: Repl):
     assert shown.startswith("error: it exited with code 3")
     assert shown.endswith("the worker was restarted and your 1 earlier input ran again")
     assert repl.handle("kept").startswith("kept · Map")
+
+
+def test_a_misspelt_name_gets_pythons_suggestion(repl: Repl):
+    shown = repl.handle("x = rasp.Mapp(lambda t: t, rasp.tokens)")
+    assert shown == (
+        "error: line 1: AttributeError: module 'tracr.rasp.rasp' has no attribute 'Mapp'. "
+        "Did you mean: 'Map'?"
+    )

@@ -33,14 +33,18 @@ from raspstudio.text import display_path
 BANNER = """rasp-studio REPL — Python with `rasp` and `lib` in scope; every SOp you define is shown
 on the running example. :help lists the commands; Ctrl-C stops a long run; Ctrl-D quits."""
 
-TRY = """Try:
-  opposite                  (a definition from the file, on the running example)
-  :example c a b            (another running example)
-  flip                      (a Select: its attention pattern)
-  :run program a b c        (interpreter vs compiled model)
-  :layers                   (the compiled layers of `program`)
-  :trace program a b        (the residual stream after each layer)
-  :plot program a b c       (a picture of it, as PNG)"""
+def try_text(program: str, example: list) -> str:
+    """What to type first, about the loaded file's own program and running example."""
+    shown = " ".join(map(str, example))
+    other = " ".join(map(str, example[::-1]))
+    typed = f"{program}()" if program.startswith("make_") else program
+    return f"""Try:
+  {typed:<26}(on the running example: every operation's values)
+  {':example ' + other:<26}(another running example)
+  {':run ' + program + ' ' + shown:<26}(interpreter vs compiled model)
+  {':layers':<26}(the compiled layers of `{program}`)
+  {':trace ' + program + ' ' + shown:<26}(the residual stream after each layer)
+  {':plot ' + program + ' ' + shown:<26}(a picture of it, as PNG)"""
 
 
 class Repl:
@@ -225,8 +229,9 @@ def main(path: str | None = None, timeout: float | None = None, banner: bool = T
             print(BANNER)
         if path is not None:  # waits for the worker: the file's verdicts come first
             print(repl.load(str(Path(path).resolve())))
-            if banner:
-                print(TRY)
+            example = repl.settings.get("example")
+            if banner and example:
+                print(try_text(commands.default_program(repl), example))
         loop(repl, prompt_session(repl))
     finally:
         client.close()

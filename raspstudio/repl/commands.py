@@ -67,6 +67,14 @@ def _tokens(text: str, what: str = "tokens") -> list:
     return tokens
 
 
+def default_program(repl: "Repl") -> str:
+    """The program a command without a name is about: `program`, else the first `make_*`
+    function in scope (a file of `make_*` builders has no `program`)."""
+    scope = repl.client.names.get("scope", [])
+    makers = [name for name in scope if name.startswith("make_")]
+    return "program" if "program" in scope or not makers else makers[0]
+
+
 def _name_and_tokens(text: str) -> tuple[str, list]:
     name, _, rest = text.strip().partition(" ")
     if not name:
@@ -142,14 +150,14 @@ def _run(repl: "Repl", text: str) -> str:
 
 @command("check", ":check [NAME]", "every diagnostic for a program, over its whole input space")
 def _check(repl: "Repl", text: str) -> str:
-    name = text.strip() or "program"
+    name = text.strip() or default_program(repl)
     program, diagnostics = repl.ask(repl.client.check, name)
     return report_text(FileReport(path=name, programs=[program], diagnostics=diagnostics), name)
 
 
 @command("layers", ":layers [NAME]", "the compiled layers: operations per head and MLP")
 def _layers(repl: "Repl", text: str) -> str:
-    result = repl.ask(repl.client.layers, text.strip() or "program")
+    result = repl.ask(repl.client.layers, text.strip() or default_program(repl))
     if result["model"] is None:
         raise CommandError(f"`{result['program']}` does not compile: {result['error']}")
     return layer_table(result["program"], result["model"], width=repl.width)

@@ -165,3 +165,32 @@ def test_what_was_chosen_after_a_load_survives_a_restarted_worker(repl: Repl):
     repl.handle(":example c a b")
     assert repl.handle("import os\nos._exit(3)").startswith("error: it exited with code 3")
     assert repl.handle("program").splitlines()[1].split() == ["tokens", "c", "a", "b"]
+
+
+MAKERS = """from tracr.compiler import lib
+from tracr.rasp import rasp
+
+VOCAB = {1, 2, 3}
+MAX_SEQ_LEN = 4
+EXAMPLES = [[3, 1, 2]]
+
+
+def make_sorted():
+    return lib.make_sort_unique(rasp.tokens, rasp.tokens).named("sorted")
+"""
+
+
+def test_commands_without_a_name_take_a_files_make_function(repl: Repl, tmp_path: Path):
+    path = tmp_path / "makers.py"
+    path.write_text(MAKERS)
+    repl.handle(f":load {path}")
+    assert repl.handle(":layers").startswith("`make_sorted`: 2 layers")
+    assert commands.default_program(repl) == "make_sorted"
+
+
+def test_the_first_suggestions_name_the_loaded_files_program_and_example():
+    from raspstudio.repl.app import try_text
+
+    shown = try_text("make_sorted", [3, 1, 2])
+    assert "make_sorted()" in shown and ":run make_sorted 3 1 2" in shown
+    assert ":example 2 1 3" in shown and "opposite" not in shown and "flip" not in shown

@@ -33,6 +33,7 @@ from raspstudio.text import display_path
 BANNER = """rasp-studio REPL — Python with `rasp` and `lib` in scope; every SOp you define is shown
 on the running example. :help lists the commands; Ctrl-C stops a long run; Ctrl-D quits."""
 
+
 def try_text(program: str, example: list) -> str:
     """What to type first, about the loaded file's own program and running example."""
     shown = " ".join(map(str, example))
@@ -40,11 +41,11 @@ def try_text(program: str, example: list) -> str:
     typed = f"{program}()" if program.startswith("make_") else program
     return f"""Try:
   {typed:<26}(on the running example: every operation's values)
-  {':example ' + other:<26}(another running example)
-  {':run ' + program + ' ' + shown:<26}(interpreter vs compiled model)
-  {':layers':<26}(the compiled layers of `{program}`)
-  {':trace ' + program + ' ' + shown:<26}(the residual stream after each layer)
-  {':plot ' + program + ' ' + shown:<26}(a picture of it, as PNG)"""
+  {":example " + other:<26}(another running example)
+  {":run " + program + " " + shown:<26}(interpreter vs compiled model)
+  {":layers":<26}(the compiled layers of `{program}`)
+  {":trace " + program + " " + shown:<26}(the residual stream after each layer)
+  {":plot " + program + " " + shown:<26}(a picture of it, as PNG)"""
 
 
 class Repl:

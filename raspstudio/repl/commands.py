@@ -5,6 +5,7 @@ the user should read are raised as CommandError; the loop prints them and goes o
 """
 
 import shlex
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,9 +181,14 @@ def _plot(repl: "Repl", text: str) -> str:
         path = words[at + 1]
         del words[at : at + 2]
     name, tokens = _name_and_tokens(" ".join(words))
-    target = Path(path or f"{name}-layers.png").expanduser().resolve()
+    # Without -o, a temporary folder: the session never writes into the user's files unasked.
+    target = Path(path or _scratch_png(name)).expanduser().resolve()
     width, height = repl.ask(repl.client.plot, name, tokens, str(target), PLOT_TIMEOUT)
     return f"wrote {target} ({width} x {height} px)"
+
+
+def _scratch_png(name: str) -> str:
+    return str(Path(tempfile.mkdtemp(prefix="rasp-plot-")) / f"{name}-layers.png")
 
 
 @command(

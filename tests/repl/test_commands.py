@@ -194,3 +194,14 @@ def test_the_first_suggestions_name_the_loaded_files_program_and_example():
     shown = try_text("make_sorted", [3, 1, 2])
     assert "make_sorted()" in shown and ":run make_sorted 3 1 2" in shown
     assert ":example 2 1 3" in shown and "opposite" not in shown and "flip" not in shown
+
+
+def test_plot_without_a_file_writes_nothing_into_the_current_folder(
+    repl: Repl, tmp_path: Path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    repl.handle(f":load {REVERSE}")
+    shown = repl.handle(":plot program a b")
+    written = Path(shown.split("wrote ", 1)[1].split(" (", 1)[0])
+    assert written.is_file() and written.name == "program-layers.png"
+    assert list(tmp_path.iterdir()) == [] and tmp_path not in written.parents

@@ -22,6 +22,10 @@ FILE_CONSTANTS = {
 }
 
 
+# What the REPL says before it has a vocabulary (its front end and the worker alike).
+NO_VOCAB = "no vocabulary yet: :example 1 2 3 (its tokens will do), :vocab a b c, or :load FILE"
+
+
 @dataclass
 class Config:
     vocab: frozenset | None = None

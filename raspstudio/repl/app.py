@@ -22,6 +22,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import PygmentsLexer
 from pygments.lexers.python import PythonLexer
 
+from raspstudio.config import NO_VOCAB
 from raspstudio.engine import ReplSession, Worker, WorkerError
 from raspstudio.repl import commands
 from raspstudio.repl.completion import ReplCompleter
@@ -97,10 +98,11 @@ class Repl:
     def describe_settings(self) -> str:
         s = self.settings
         if not s.get("vocab"):
-            return "no vocabulary yet: :vocab a b c, or :load a program file"
+            return NO_VOCAB
         vocab = " ".join(map(str, s["vocab"]))
         example = " ".join(map(str, s["example"]))
-        return f"vocab: {vocab} · max_seq_len: {s['max_seq_len']} · example: {example}"
+        label = "vocab (the example's, until :vocab)" if s.get("vocab_from_example") else "vocab"
+        return f"{label}: {vocab} · max_seq_len: {s['max_seq_len']} · example: {example}"
 
     def load(self, path: str) -> str:
         report = self.ask(self.client.load, path)

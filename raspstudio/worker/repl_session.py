@@ -20,7 +20,7 @@ from typing import Any
 from tracr.compiler import lib
 from tracr.rasp import rasp
 
-from raspstudio.config import Config, resolve_config
+from raspstudio.config import NO_VOCAB, Config, resolve_config
 from raspstudio.evidence import Evidence
 from raspstudio.pipeline.check import analyze_program
 from raspstudio.pipeline.interpret.per_input import evaluate_each
@@ -53,7 +53,17 @@ class Session:
 
     @property
     def config(self) -> Config:
-        return resolve_config({}, {}, self.settings, defaults=self.file_config)
+        return _resolved(self.settings, self.example, self.file_config)
+
+
+def _resolved(settings: dict, example: list | None, file_config: dict) -> Config:
+    """The session's configuration. With no vocabulary set (no :vocab, no loaded file), the
+    running example's tokens are the vocabulary, so that a bare REPL shows values at once."""
+    config = resolve_config({}, {}, settings, defaults=file_config)
+    if config.vocab is None and example:
+        longest = max(config.max_seq_len, len(example))
+        config = dataclasses.replace(config, vocab=frozenset(example), max_seq_len=longest)
+    return config
 
 
 _session = Session()
@@ -69,7 +79,7 @@ def start(settings: dict | None = None, example: list | None = None) -> dict[str
 
 def configure(settings: dict, example: list | None) -> dict[str, Any]:
     """The REPL's vocab, max_seq_len and running example; checked before they are kept."""
-    config = resolve_config({}, {}, settings, defaults=_session.file_config)
+    config = _resolved(settings, example, _session.file_config)
     if example is not None and config.vocab is not None:
         checked_input(example, config)
     _session.settings, _session.example = settings, example
@@ -79,8 +89,10 @@ def configure(settings: dict, example: list | None) -> dict[str, Any]:
 def describe_config() -> dict[str, Any]:
     config = _session.config
     example = _example(config) if config.vocab else None
+    chosen = resolve_config({}, {}, _session.settings, defaults=_session.file_config)
     return {
         "vocab": sorted_vocab(config.vocab) if config.vocab else None,
+        "vocab_from_example": chosen.vocab is None and config.vocab is not None,
         "max_seq_len": config.max_seq_len,
         "example": example,
     }
@@ -171,7 +183,7 @@ def echo(name: str, expr: rasp.RASPExpr) -> Echo:
         example=[],
     )
     if config.vocab is None:
-        found.error = "no vocabulary yet: set one with :vocab a b c, or :load a program file"
+        found.error = NO_VOCAB
         return found
     found.example = _example(config)
     evaluation = evaluate_each(expr, [found.example], causal=config.causal)
@@ -200,7 +212,7 @@ def _program(name: str) -> Program:
             f"no SOp named {name!r}; defined: {', '.join(sorted(sops)) or 'none yet'}"
         )
     if _session.config.vocab is None:
-        raise RequestError("no vocabulary yet: set one with :vocab a b c")
+        raise RequestError(NO_VOCAB)
     return Program(name, value, span_of(value) or Span(1, 1, 1, 2))
 
 

@@ -94,3 +94,15 @@ def test_a_misspelt_name_gets_pythons_suggestion(repl: Repl):
         "error: line 1: AttributeError: module 'tracr.rasp.rasp' has no attribute 'Mapp'. "
         "Did you mean: 'Map'?"
     )
+
+
+def test_an_example_alone_is_enough_in_a_bare_session(repl: Repl):
+    """No :vocab and no file: the running example's tokens are the vocabulary until one is
+    set, so definitions show their values and compile at once."""
+    repl.client.restart()
+    shown = repl.handle(":example 1 2 3")
+    assert shown.startswith("vocab (the example's, until :vocab): 1 2 3 · ")
+    rev = repl.handle("rev = lib.make_reverse(rasp.tokens)").splitlines()
+    assert rev[-1].split() == ["rev", "3", "2", "1"]
+    assert repl.handle(":layers rev").startswith("`rev`: 4 layers")
+    assert repl.handle(":vocab 1 2 3 4").startswith("vocab: 1 2 3 4 · ")

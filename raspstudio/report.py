@@ -169,6 +169,7 @@ class Outcome:
     printed: str = ""
     value: str | None = None  # repr of a bare expression that is not a RASP expression
     error: str | None = None  # located: "line 2: ZeroDivisionError: division by zero"
+    ran: str = ""  # the source of the statements that ran (bare lookups left out): for :save
 
 
 def counted(n: int, noun: str) -> str:

@@ -23,7 +23,8 @@ class SessionState:
     settings: dict[str, Any] = field(default_factory=dict)  # vocab, max_seq_len
     example: list | None = None
     loaded: str | None = None  # the last loaded file
-    sources: list[str] = field(default_factory=list)  # inputs that ran without error
+    loaded_source: str = ""  # its text when it was loaded (:save writes it out)
+    sources: list[str] = field(default_factory=list)  # the statements of inputs that ran
 
 
 def _call(call: Callable[[], Any], cancel: Callable[[], None]) -> Any:
@@ -52,10 +53,11 @@ class ReplSession:
     # -- what the REPL asks ------------------------------------------------------------------------
 
     def execute(self, source: str) -> Outcome:
-        """Run one input; kept for replay (and :save) when it ran without error."""
+        """Run one input; what of it ran (all of it, or the statements before an error) is
+        kept for replay and :save."""
         outcome = self._request("repl_execute", source=source)
-        if outcome.error is None:
-            self.state.sources.append(source)
+        if outcome.ran:
+            self.state.sources.append(outcome.ran)
         self.names = self._request("repl_names")
         return outcome
 
@@ -71,6 +73,10 @@ class ReplSession:
         path = str(Path(path).resolve())  # the worker runs in a folder of its own
         report, took_over = self._request("repl_load", path=path)
         self.state.loaded = path
+        try:
+            self.state.loaded_source = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.state.loaded_source = ""
         if took_over:  # the file's vocabulary, length and example replace the session's
             self.state.settings, self.state.example = {}, None
         self.names = self._request("repl_names")

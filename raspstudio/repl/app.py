@@ -113,15 +113,18 @@ class Repl:
         return f" {self.describe_settings()} │ :help"
 
     def program_file(self) -> str:
-        """The session as a program file: its settings, then every input that ran cleanly."""
-        s = self.settings
-        header = [
-            '"""A program written in the rasp-studio REPL."""',
-            "",
-            "from tracr.compiler import lib",
-            "from tracr.rasp import rasp",
-            "",
-        ]
+        """The session as a program file: the loaded file's text, the session's settings (they
+        win over the file's), then every statement that ran."""
+        s, state = self.settings, self.client.state
+        header = ['"""A program written in the rasp-studio REPL."""', ""]
+        if state.loaded_source:
+            header += [
+                f"# From {display_path(state.loaded)}, loaded with :load",
+                state.loaded_source.rstrip("\n"),
+                "",
+                "# The session",
+            ]
+        header += ["from tracr.compiler import lib", "from tracr.rasp import rasp", ""]
         if s.get("vocab"):
             header += [
                 f"VOCAB = {set(s['vocab'])!r}",

@@ -121,14 +121,18 @@ def execute(source: str) -> Outcome:
         return Outcome(error=f"line {e.lineno}: SyntaxError: {e.msg}")
     targets = _echoed_names(tree)
     printed = io.StringIO()
+    ran: list[str] = []  # statement by statement, so that what ran before a failure is kept
     with recording_spans(REPL_FILE), contextlib.redirect_stdout(printed):
         try:
-            exec(compile(tree, REPL_FILE, "exec"), _session.namespace)
+            for statement in tree.body:
+                exec(compile(ast.Module([statement], []), REPL_FILE, "exec"), _session.namespace)
+                ran.append(_kept(source, statement))
         except Interrupted:
             raise
         except BaseException as e:  # noqa: BLE001 - user code may raise anything
-            return Outcome(printed=printed.getvalue(), error=_located(e))
-    outcome = Outcome(printed=printed.getvalue())
+            kept = "\n".join(filter(None, ran))
+            return Outcome(printed=printed.getvalue(), error=_located(e), ran=kept)
+    outcome = Outcome(printed=printed.getvalue(), ran="\n".join(filter(None, ran)))
     for name, shown in targets:
         value = _session.namespace.get(name)
         if isinstance(value, rasp.RASPExpr):
@@ -136,6 +140,24 @@ def execute(source: str) -> Outcome:
         elif name == "_" and value is not None:
             outcome.value = repr(value)
     return outcome
+
+
+def _kept(source: str, statement: ast.stmt) -> str:
+    """A statement's source as typed, decorators included; "" for a bare name or attribute,
+    which only shows a value (the last bare expression was turned into `_ = ...`)."""
+    value = statement.value if isinstance(statement, ast.Expr | ast.Assign) else None
+    looked_up = isinstance(value, ast.Name | ast.Attribute)
+    if looked_up and (isinstance(statement, ast.Expr) or _binds_underscore(statement)):
+        return ""
+    decorators = getattr(statement, "decorator_list", [])
+    text = ast.get_source_segment(source, statement) or ""
+    above = [f"@{ast.get_source_segment(source, d)}" for d in decorators]
+    return "\n".join([*above, text])
+
+
+def _binds_underscore(statement: ast.stmt) -> bool:
+    targets = statement.targets if isinstance(statement, ast.Assign) else []
+    return [getattr(t, "id", None) for t in targets] == ["_"]
 
 
 def _echoed_names(tree: ast.Module) -> list[tuple[str, str]]:

@@ -205,3 +205,23 @@ def test_plot_without_a_file_writes_nothing_into_the_current_folder(
     written = Path(shown.split("wrote ", 1)[1].split(" (", 1)[0])
     assert written.is_file() and written.name == "program-layers.png"
     assert list(tmp_path.iterdir()) == [] and tmp_path not in written.parents
+
+
+def test_save_after_a_load_writes_a_file_that_checks_and_keeps_what_ran(
+    repl: Repl, tmp_path: Path, engine: Engine
+):
+    """`make run`'s session: definitions come from the loaded file, bare names only show
+    values, and an input that fails half-way defined something later inputs use."""
+    repl.handle(f":load {REVERSE}")
+    repl.handle("opposite")  # a lookup: nothing to save
+    repl.handle("kept = rasp.Map(lambda t: t, rasp.tokens).named('kept'); broken = 1 / 0")
+    repl.handle("program = rasp.SequenceMap(lambda a, b: a, program, kept).named('both')")
+    target = tmp_path / "saved.py"
+    assert repl.handle(f":save {target}") == f"wrote {target}"
+    text = target.read_text()
+    assert "1 / 0" not in text and "\nopposite\n" not in text
+    assert "kept = rasp.Map(lambda t: t, rasp.tokens).named('kept')" in text
+    report = engine.check_file(str(target))
+    assert [d for d in report.diagnostics if d.severity == "error"] == []
+    (program,) = report.programs
+    assert program.compiled and program.verified_inputs == 363

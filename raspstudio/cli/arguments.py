@@ -107,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", parents=[config], help="interpreter vs compiled output")
     run.add_argument("file", metavar="FILE")
-    run.add_argument("--input", required=True, help='tokens separated by spaces, e.g. "a b c"')
+    run.add_argument(
+        "--input",
+        help='tokens separated by spaces, e.g. "a b c" (default: the file\'s first EXAMPLES)',
+    )
     run.add_argument("--program", metavar="NAME")
 
     compile_ = commands.add_parser("compile", parents=[config], help="show the compiled layers")

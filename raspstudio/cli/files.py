@@ -174,8 +174,8 @@ def _print_load_errors(path: str, diagnostics: list[Diagnostic], error: str | No
 
 def _cmd_run(args: argparse.Namespace, engine: Engine) -> int:
     path = _single_file(args.file)
-    tokens = parse_tokens(args.input)
-    if not tokens:
+    tokens = None if args.input is None else parse_tokens(args.input)
+    if tokens == []:
         raise UsageError("--input is empty")
     result, diagnostics, error = engine.run(path, tokens, args.program, _overrides(args))
     if result is None:

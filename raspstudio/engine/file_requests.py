@@ -144,12 +144,13 @@ class Engine:
     def run(
         self,
         path: str,
-        tokens: list,
+        tokens: list | None,
         name: str | None = None,
         overrides: dict | None = None,
         text: str | None = None,
     ) -> tuple[Any, list[Diagnostic], str | None]:
-        """Interpreter and compiled outputs on one input; the compiled one is run here."""
+        """Interpreter and compiled outputs on one input (None: the file's first EXAMPLES);
+        the compiled one is run here."""
         from raspstudio.judge import verdict
 
         result, diagnostics, error = self._on_program(

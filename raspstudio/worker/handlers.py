@@ -129,9 +129,14 @@ def export(name: str) -> dict[str, Any]:
     return testbed(program, loaded.config, checked.compiled, spec)
 
 
-def run(name: str | None, tokens: list) -> dict[str, Any]:
-    """Interpreter and compiled-model outputs for one input, and whether they agree."""
+def run(name: str | None, tokens: list | None) -> dict[str, Any]:
+    """Interpreter and compiled-model outputs for one input (the file's first EXAMPLES
+    input when none is given), and whether they agree."""
     loaded, program = _program(name)
+    if tokens is None:
+        if not loaded.config.examples:
+            raise RequestError("the file has no EXAMPLES to run: give the input with --input")
+        tokens = list(loaded.config.examples[0])
     return run_on_input(program.name, program.sop, loaded.config, tokens)
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import FIXTURES, run_rasp
 
+ROOT = FIXTURES.parents[1]
+
 SAMPLE = FIXTURES / "sample.py"
 
 
@@ -122,3 +124,16 @@ def test_version_and_help_for_every_check_option():
         described = line.split(option, 1)[1].split(maxsplit=1)
         assert len(described) == 2 or option == "--backend", f"{option} has no help"
     assert "exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error" in shown
+
+
+def test_run_without_input_runs_the_files_first_example(tmp_path):
+    ran = run_rasp("run", str(ROOT / "programs/positional/reverse.py"))
+    assert ran.returncode == 0 and ran.stdout.splitlines()[0].split() == ["input:", "a", "b", "c"]
+    bare = tmp_path / "bare.py"
+    bare.write_text(
+        "from tracr.rasp import rasp\nVOCAB = {1, 2}\n"
+        "program = rasp.Map(lambda x: x, rasp.tokens).named('same')\n"
+    )
+    told = run_rasp("run", str(bare))
+    assert told.returncode == 1
+    assert "the file has no EXAMPLES to run: give the input with --input" in told.stderr

@@ -7,6 +7,7 @@ module hands the judge (`raspstudio.judge`) plain evidence, which the engine jud
 the worker. `check_program` judges in this process, for the REPL and the benchmarks.
 """
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -443,8 +444,36 @@ def _approximation_hint(
             )
     elif not isinstance(expr, rasp.SelectorWidth):
         return None
+    enough = _exactness_that_works(expr, config)
+    advice = (
+        f"set MLP_EXACTNESS = {enough}, the smallest step of 100, 200, 500, 1000, … above "
+        f"{exactness} that counts every width up to {config.max_seq_len} right (proved "
+        "block-wise)"
+        if enough
+        else f"no MLP_EXACTNESS up to {_EXACTNESSES[-1]} was shown to count every width right"
+    )
     return (
         f"compiles to an MLP that approximates it with MLP_EXACTNESS={exactness}, too coarse "
-        f"for MAX_SEQ_LEN={config.max_seq_len}; raise MLP_EXACTNESS (e.g. to "
-        f"{max(1000, 10 * exactness)})"
+        f"for MAX_SEQ_LEN={config.max_seq_len}: {advice}"
     )
+
+
+_EXACTNESSES = (100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
+
+
+def _exactness_that_works(width: rasp.SelectorWidth, config: Config) -> int | None:
+    """The smallest MLP_EXACTNESS tried under which the SelectorWidth, compiled on its own,
+    is proved right for every width (judge/proof.py checks its MLP on each of 0..N)."""
+    from raspstudio.judge import proof
+
+    for exactness in (e for e in _EXACTNESSES if e > config.mlp_exactness):
+        trial = dataclasses.replace(config, mlp_exactness=exactness, causal=False)
+        alone = ProgramCheck(Program("width", width, Span(1, 1, 1, 2)), trial, None, [])
+        try:
+            alone.compiled = compile_program(width, trial)
+        except CompileFailure:
+            return None
+        evidence = model_evidence(alone, sampled=True)
+        if proof.prove(evidence, list(trial.vocab), trial.max_seq_len).complete:
+            return exactness
+    return None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, check_json
+from tests.conftest import FIXTURES, check_json, run_rasp
 
 # file -> (code, severity, line) diagnostics that must be present
 EXPECTED = {
@@ -135,3 +135,17 @@ def test_negative_outputs_of_a_numerical_to_numerical_map_are_fine(report):
     found = _file(report, "numerical_to_numerical_map.py")
     assert found["diagnostics"] == []
     assert found["programs"][0]["verified_inputs"] == 3 + 9 + 27
+
+
+def test_low_exactness_is_told_the_value_that_works(report):
+    """The hint names the MLP_EXACTNESS that counts every width right, found by proving the
+    SelectorWidth compiled on its own; the file checks clean with it."""
+    diagnostics = _file(report, "low_exactness_length.py")["diagnostics"]
+    (hint,) = [d["message"] for d in diagnostics if d["code"] == "RASP603"]
+    assert "set MLP_EXACTNESS = 1000, the smallest step" in hint
+    fixed = run_rasp("check", "--mlp-exactness", "1000", str(FIXTURES / "low_exactness_length.py"))
+    assert fixed.returncode == 0 and "verified on all 30 inputs" in fixed.stdout
+    too_coarse = run_rasp(
+        "check", "--mlp-exactness", "500", str(FIXTURES / "low_exactness_length.py")
+    )
+    assert too_coarse.returncode == 1

@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     check.add_argument(
+        "--program", metavar="NAME", help="only this program of each file (`program`, make_x)"
+    )
+    check.add_argument(
         "--format",
         choices=["text", "json"],
         default="text",

@@ -93,10 +93,12 @@ def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
         task = bar.add_task("checking", total=len(files))
         for path in files:
             bar.update(task, description=f"checking {path.name}")
-            report = engine.check_file(str(path), overrides=overrides)
+            report = engine.check_file(str(path), overrides=overrides, only=args.program)
             report.path = display_path(report.path)
             reports.append(report)
             bar.advance(task)
+    if args.program and not any(r.programs for r in reports):
+        raise UsageError(f"no program named {args.program!r} in the files checked")
     if args.format == "json":
         out = {"files": [r.to_json() for r in reports], "summary": summary_json(reports)}
         print(json.dumps(out, indent=2, default=repr))

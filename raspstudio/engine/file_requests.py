@@ -67,9 +67,11 @@ class Engine:
         text: str | None = None,
         overrides: dict | None = None,
         siblings: bool = True,
+        only: str | None = None,
     ) -> FileReport:
-        """Every diagnostic for a file: the last of `check_steps`."""
-        *_, report = self.check_steps(path, text, overrides, siblings=siblings)
+        """Every diagnostic for a file (for its program `only`, if given): the last of
+        `check_steps`."""
+        *_, report = self.check_steps(path, text, overrides, siblings=siblings, only=only)
         return report
 
     def check_steps(
@@ -80,6 +82,7 @@ class Engine:
         example: list | None = None,
         views: bool = False,
         siblings: bool = True,
+        only: str | None = None,
     ) -> Iterator[FileReport]:
         """The file's report after each stage, so editors can show cheap results first.
 
@@ -90,6 +93,8 @@ class Engine:
         `load`.
         """
         loaded = self.load(path, text, overrides, siblings)
+        if only is not None:  # one program of the file; its load diagnostics still count
+            loaded["programs"] = [p for p in loaded["programs"] if p[0] == only]
         report = FileReport(path=loaded["path"], diagnostics=list(loaded["diagnostics"]))
         report.programs = [ProgramReport(name, line) for name, line in loaded["programs"]]
         yield report

@@ -137,3 +137,15 @@ def test_run_without_input_runs_the_files_first_example(tmp_path):
     told = run_rasp("run", str(bare))
     assert told.returncode == 1
     assert "the file has no EXAMPLES to run: give the input with --input" in told.stderr
+
+
+def test_check_one_program_of_a_file():
+    """Only `make_identity` is checked: the file's other program, which hangs while
+    compiling, is not even compiled."""
+    hostile = FIXTURES / "hostile" / "hangs_compiling_then_cheap.py"
+    only = run_rasp("check", "--program", "make_identity", "--timeout", "60", str(hostile))
+    assert only.returncode == 0
+    assert only.stdout.splitlines()[-1] == "Checked 1 file, 1 program: 0 errors, 0 warnings."
+    missing = run_rasp("check", "--program", "nope", str(FIXTURES / "sample.py"))
+    assert missing.returncode == 2
+    assert "no program named 'nope' in the files checked" in missing.stderr

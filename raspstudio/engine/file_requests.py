@@ -126,6 +126,8 @@ class Engine:
                 except WorkerError as e:
                     doing = f"{_DOING[op]} `{name}`"
                     diagnostics = [_worker_diagnostic(e, doing, Span(line, 1, line, 2), name)]
+                    if e.kind == "timeout" and name in evidence:
+                        diagnostics[0].message += _space(report.programs[i], evidence[name])
                     failed.add(name)
                     if e.kind == "crashed" or not self.worker.alive:  # a fresh state: load again
                         self.load(path, text, overrides, siblings)
@@ -250,6 +252,19 @@ class Engine:
 
     def close(self) -> None:
         self.worker.close()
+
+
+def _space(program: ProgramReport, evidence: Evidence) -> str:
+    """How many inputs a program that ran out of time was being checked on."""
+    run = len(evidence.inputs)
+    if not program.space:
+        return f"; it was checked on {run:,} inputs"
+    if program.sampled:
+        return (
+            f"; its input space has {program.space:,} inputs, of which {run:,} are run "
+            "(--max-inputs sets how many)"
+        )
+    return f"; all {run:,} inputs of its input space are run (--max-inputs caps them)"
 
 
 def _worker_diagnostic(

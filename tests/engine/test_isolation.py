@@ -101,6 +101,10 @@ def test_a_program_that_gets_the_worker_restarted_does_not_poison_the_next():
         engine.close()
     assert _errors(report) == [("RASP106", 22)]
     assert "the worker was restarted" in report.diagnostics[0].message
+    # and how much it was being checked on, with the option that changes it
+    assert "all 39 inputs of its input space are run (--max-inputs caps them)" in (
+        report.diagnostics[0].message
+    )
     hanging, cheap = report.programs
     assert not hanging.compiled
     assert cheap.name == "make_identity" and cheap.compiled and cheap.verified_inputs == 39

@@ -19,7 +19,7 @@ from tracr.compiler import nodes
 from tracr.rasp import rasp
 
 from raspstudio.config import Config
-from raspstudio.evidence import Evidence, ModelEvidence, Operation
+from raspstudio.evidence import Evidence, ModelEvidence, Node, Operation
 from raspstudio.judge import verdict
 from raspstudio.judge.inputs import input_space
 from raspstudio.pipeline import blocks, coverage, numpy_model
@@ -47,6 +47,7 @@ class ProgramCheck:
     evidence: Evidence | None = None  # for the judge, once analysed
     compiled: Compiled | None = None
     operations: list[rasp.SOp] = field(default_factory=list)  # as in ModelEvidence.operations
+    tables: list[Node] | None = None  # the program's nodes, once tabled for steering
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for benchmarks
 
 
@@ -151,7 +152,7 @@ def _steered(result: ProgramCheck, evaluation: Evaluation) -> Evaluation:
     """The sample with inputs added towards the values and selector pairs it did not reach
     (coverage.py), evaluated; what none reached goes into the report."""
     config, sop = result.config, result.program.sop
-    _, sets = blocks.tabled(sop, walk, config.vocab, config.max_seq_len)
+    result.tables, sets = blocks.tabled(sop, walk, config.vocab, config.max_seq_len)
     steered = coverage.steer(
         sop, walk(sop), sets, evaluation, config.vocab, config.max_seq_len, config.causal
     )
@@ -219,12 +220,11 @@ def model_evidence(result: ProgramCheck, sampled: bool = False) -> ModelEvidence
     model = numpy_model.as_plain(compiled.model, compiled.graph, result.program.sop.label)
     # Only a sampled input space needs the blocks checked: an enumerated one ran every input.
     config = result.config
-    tables = (
-        blocks.program_nodes(result.program.sop, walk, config.vocab, config.max_seq_len)
-        if sampled
-        else []
-    )
-    return ModelEvidence(model, operations, tables)
+    if sampled and result.tables is None:
+        result.tables = blocks.program_nodes(
+            result.program.sop, walk, config.vocab, config.max_seq_len
+        )
+    return ModelEvidence(model, operations, result.tables if sampled else [])
 
 
 def operation_values(result: ProgramCheck, row: int) -> list:

@@ -49,7 +49,7 @@ class Session:
     settings: dict[str, Any] = field(default_factory=dict)  # vocab, max_seq_len from the REPL
     example: list | None = None
     file_config: dict[str, Any] = field(default_factory=dict)  # from the last :load
-    loaded: dict[str, tuple] = field(default_factory=dict)  # its programs, configs, references
+    loaded: dict[str, "_FromFile"] = field(default_factory=dict)  # its programs, by name
 
     @property
     def config(self) -> Config:
@@ -64,6 +64,16 @@ def _resolved(settings: dict, example: list | None, file_config: dict) -> Config
         longest = max(config.max_seq_len, len(example))
         config = dataclasses.replace(config, vocab=frozenset(example), max_seq_len=longest)
     return config
+
+
+@dataclass
+class _FromFile:
+    """A program of the last loaded file, as it was loaded."""
+
+    program: Program
+    config: Config
+    reference: Any
+    defined: Any  # what the file bound the name to: the SOp, or the make_* function
 
 
 _session = Session()
@@ -130,9 +140,12 @@ def execute(source: str) -> Outcome:
         except Interrupted:
             raise
         except BaseException as e:  # noqa: BLE001 - user code may raise anything
-            kept = "\n".join(filter(None, ran))
-            return Outcome(printed=printed.getvalue(), error=_located(e), ran=kept)
-    outcome = Outcome(printed=printed.getvalue(), ran="\n".join(filter(None, ran)))
+            error = _located(e)
+        else:
+            error = None
+    outcome = Outcome(printed=printed.getvalue(), error=error, ran="\n".join(filter(None, ran)))
+    if error is not None:
+        return outcome
     for name, shown in targets:
         value = _session.namespace.get(name)
         if isinstance(value, rasp.RASPExpr):
@@ -248,17 +261,17 @@ def analyze(name: str, loaded: bool = False) -> tuple[ProgramReport, list[Diagno
     last loaded file, not redefined since, is checked under the file's configuration and
     reference (`loaded`: it must be one)."""
     from_file = _session.loaded.get(name)
-    if from_file is not None and _session.namespace.get(name) is not from_file[0].sop:
-        from_file = None if not loaded else from_file  # redefined in the session
     if loaded and from_file is None:
         raise RequestError(f"the last loaded file has no program {name!r}")
-    if from_file is not None:
-        program, config, reference = from_file
-        if _session.settings and not loaded:  # :vocab or :len since: they win
+    if not loaded and from_file and _session.namespace.get(name) is not from_file.defined:
+        from_file = None  # redefined in the session since
+    if from_file is None:
+        program, config, reference = _program(name), _session.config, None
+    else:
+        program, config, reference = from_file.program, from_file.config, from_file.reference
+        if _session.settings and not loaded:  # :vocab or :maxlen since the load: they win
             chosen = {key: getattr(_session.config, key) for key in _session.settings}
             config = dataclasses.replace(config, **chosen)
-    else:
-        program, config, reference = _program(name), _session.config, None
     result = analysed.checks[name] = analyze_program(program, config, reference)
     return result.report, result.diagnostics, result.evidence
 
@@ -312,7 +325,8 @@ def load(path: str) -> tuple[FileReport, bool]:
     _session.settings = {}
     _session.example = config.examples[0] if config.examples else None
     for program in loaded.programs:
-        _session.loaded[program.name] = (program, config, loaded.reference)
+        defined = loaded.namespace.get(program.name)
+        _session.loaded[program.name] = _FromFile(program, config, loaded.reference, defined)
         report.programs.append(ProgramReport(program.name, program.span.line))
     return report, True
 

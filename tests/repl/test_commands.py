@@ -225,3 +225,26 @@ def test_save_after_a_load_writes_a_file_that_checks_and_keeps_what_ran(
     assert [d for d in report.diagnostics if d.severity == "error"] == []
     (program,) = report.programs
     assert program.compiled and program.verified_inputs == 363
+
+
+BUILDER = """from tracr.rasp import rasp
+
+VOCAB = set(range(10))
+MAX_SEQ_LEN = 10
+MLP_EXACTNESS = 1000  # the default 100 miscounts widths of 10
+
+
+def make_clipped():
+    high = rasp.Select(rasp.tokens, rasp.tokens, lambda k, q: k > 7)
+    highs = rasp.SelectorWidth(high).named("highs")
+    return rasp.numerical(rasp.Map(lambda h: 1 if h == 9 else 2, highs)).named("clipped")
+"""
+
+
+def test_check_of_a_loaded_make_function_keeps_the_files_configuration(repl: Repl, tmp_path: Path):
+    """As for `program`: a `make_*` builder from the loaded file is checked under the file's
+    MLP_EXACTNESS, not the session's default."""
+    path = tmp_path / "builder.py"
+    path.write_text(BUILDER)
+    assert "inputs (block-wise)" in repl.handle(f":load {path}")
+    assert repl.handle(":check make_clipped").endswith("inputs (block-wise)")

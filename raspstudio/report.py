@@ -244,14 +244,14 @@ def coverage(program: ProgramReport) -> str:
     return f"tested on {program.verified_inputs:,}{of} inputs{steered}, not a proof{why}"
 
 
+UNREACHED_SHOWN = 12  # lines of what a sample never reached, at most
+
+
 def untested(program: ProgramReport) -> str:
     """What a sample that is not a proof never reached (pipeline/coverage.py), or ""."""
     if program.complete or not program.sampled or not program.unreached:
         return ""
-    shown = "; ".join(str(line) for line in program.unreached[:12])
-    more = (
-        f"; and {len(program.unreached) - 12} more operations"
-        if len(program.unreached) > 12
-        else ""
-    )
+    lines = [str(line) for line in program.unreached]
+    shown = "; ".join(lines[:UNREACHED_SHOWN])
+    more = f"; and {len(lines) - UNREACHED_SHOWN} more" if len(lines) > UNREACHED_SHOWN else ""
     return f"never reached by a tested input (some may be unreachable): {shown}{more}"

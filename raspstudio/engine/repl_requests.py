@@ -80,7 +80,7 @@ class ReplSession:
         if took_over:  # the file's vocabulary, length and example replace the session's
             self.state.settings, self.state.example = {}, None
         self.names = self._request("repl_names")
-        for i, program in enumerate(list(report.programs)):
+        for i, program in enumerate(report.programs):
             report.programs[i], found = self._judged(program.name, program.line, loaded=True)
             report.diagnostics += found
         return report

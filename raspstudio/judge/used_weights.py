@@ -75,12 +75,14 @@ _last: tuple[dict, list[Layer]] | None = None
 
 
 def _layer(params: dict, prefix: str) -> Layer:
+    def weights(module: str) -> tuple[np.ndarray, np.ndarray]:
+        return params[f"{prefix}/{module}"]["w"], params[f"{prefix}/{module}"]["b"]
+
     def projection(part: str) -> Linear:
-        w, b = params[f"{prefix}/attn/{part}"]["w"], params[f"{prefix}/attn/{part}"]["b"]
+        w, b = weights(f"attn/{part}")
         return _linear(w, b, np.flatnonzero(w.any(axis=1)), np.arange(w.shape[1]))
 
-    first, second = params[f"{prefix}/mlp/linear_1"], params[f"{prefix}/mlp/linear_2"]
-    w1, b1, w2, b2 = first["w"], first["b"], second["w"], second["b"]
+    (w1, b1), (w2, b2) = weights("mlp/linear_1"), weights("mlp/linear_2")
     hidden = np.flatnonzero((w1.any(axis=0) | (b1 != 0)) & w2.any(axis=1))
     read = np.flatnonzero(w1[:, hidden].any(axis=1))
     written = np.flatnonzero(w2[hidden].any(axis=0) | (b2 != 0))
@@ -88,7 +90,7 @@ def _layer(params: dict, prefix: str) -> Layer:
         first=_linear(w1, b1, read, hidden),
         second=_linear(w2[hidden], b2, np.arange(hidden.size), written),
     )
-    w, b = params[f"{prefix}/attn/linear"]["w"], params[f"{prefix}/attn/linear"]["b"]
+    w, b = weights("attn/linear")
     output = _linear(w, b, np.arange(w.shape[0]), np.flatnonzero(w.any(axis=0) | (b != 0)))
     return Layer(projection("query"), projection("key"), projection("value"), output, mlp)
 

@@ -20,15 +20,6 @@ from lsprotocol import types as lsp
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what both Python and LSP count as a line end
 _WRAPPERS = ("numerical", "categorical")
 _CHAIN_METHODS = ("named", "annotated")  # copies that keep the expression's meaning
-_CATEGORICAL_BY_DEFAULT = (
-    "Map",
-    "SequenceMap",
-    "LinearSequenceMap",
-    "Aggregate",
-    "SelectorWidth",
-    "tokens",
-    "indices",
-)
 _COMPOSITES = {
     "SelectorAnd": ast.And,
     "selector_and": ast.And,
@@ -164,11 +155,11 @@ def _fixes_for(source: _Source, diagnostic: lsp.Diagnostic) -> Iterator[_Fix]:
 
 
 def _fix_encoding(source: _Source, node: ast.expr | None, message: str) -> _Fix | None:
-    """Wrap (or re-wrap) the expressions whose encoding tracr rejects."""
+    """Convert the expressions whose encoding tracr rejects, as the engine's message says."""
     changes = [
         change
-        for target, encoding in _encoding_targets(source, node, message)
-        if target is not None and (change := _encode(source, target, encoding)) is not None
+        for target, encoding, via_map in _encoding_targets(source, node, message)
+        if target is not None and (change := _encode(source, target, encoding, via_map)) is not None
     ]
     if not changes:
         return None
@@ -176,50 +167,42 @@ def _fix_encoding(source: _Source, node: ast.expr | None, message: str) -> _Fix 
     return _Fix(title, [e for c in changes for e in c.edits])
 
 
+# The engine's fix for one operand (pipeline/encodings.py): "`rasp.categorical(nk)` as the
+# keys", or through an identity Map when wrapping would not compile; an average made
+# categorical gets no code, hence no fix.
+_OPERAND_FIX = re.compile(
+    r"`rasp\.(numerical|categorical)\((rasp\.Map\(lambda x: x, )?[^`]*\)` as "
+    r"(the keys|the queries|its SOp|its first input|its second input)"
+)
+_OWN_FIX = re.compile(r"make it (numerical|categorical)")
+
+
 def _encoding_targets(
     source: _Source, node: ast.expr | None, message: str
-) -> list[tuple[ast.expr | None, str]]:
-    """Which expressions need which encoding, read from the engine's (tracr's) message."""
+) -> list[tuple[ast.expr | None, str, bool]]:
+    """(expression, encoding it needs, whether through an identity Map), from the message."""
     if primitive := _PRIMITIVES.get(_kind(message)):
-        return [(call, "categorical") for call in _numerical_primitives(source, primitive)]
+        return [(call, "categorical", False) for call in _numerical_primitives(source, primitive)]
     if not isinstance(node, ast.Call):
         return []
-    if aggregate := re.search(r"the Aggregate is (\w+) but the SOp it aggregates", message):
-        return [(_argument(node, 1, "sop"), aggregate[1])]
-    if select := re.search(r"Select (keys|queries) must be categorical", message):
-        return [(_argument(node, ("keys", "queries").index(select[1]), select[1]), "categorical")]
-    if "(Non-linear) SequenceMap only supports categorical" in message:
-        parts, wanted = [node, _argument(node, 1, "fst"), _argument(node, 2, "snd")], "categorical"
-    elif "LinearSequenceMap only supports numerical" in message:
-        parts, wanted = [node, _argument(node, 0, "fst"), _argument(node, 1, "snd")], "numerical"
-    else:
-        return []
-    return [(p, wanted) for p in parts if p is not None and _is_other(source, p, wanted)]
+    first = 0 if _kind(message) == "LinearSequenceMap" else 1
+    operands = {
+        "the keys": (0, "keys"),
+        "the queries": (1, "queries"),
+        "its SOp": (1, "sop"),
+        "its first input": (first, "fst"),
+        "its second input": (first + 1, "snd"),
+    }
+    targets = [(node, own[1], False) for own in _OWN_FIX.finditer(message)]
+    for fix in _OPERAND_FIX.finditer(message):
+        targets.append((_argument(node, *operands[fix[3]]), fix[1], fix[2] is not None))
+    return targets
 
 
 def _kind(message: str) -> str | None:
     """The operation's class, from check.py's "`name` (Kind): ..." message prefix."""
     found = _KIND.search(message)
     return found[1] if found else None
-
-
-def _is_other(source: _Source, node: ast.expr, wanted: str) -> bool:
-    """Whether the source shows `node` has the encoding opposite to `wanted` (unknown: no)."""
-    wrapper = source.enclosing_wrapper(node)
-    encoding = wrapper.func.attr if wrapper else _encoding_of(source, node)
-    return encoding is not None and encoding != wanted
-
-
-def _encoding_of(source: _Source, node: ast.expr, depth: int = 0) -> str | None:
-    """An expression's encoding as far as the text tells: wrappers, rasp constructors, names."""
-    node = _unchained(node)
-    if wrapper := _wrapper(node):
-        return wrapper.func.attr
-    if isinstance(node, ast.Name) and depth < 16:
-        definition = source.definition(node)
-        return None if definition is node else _encoding_of(source, definition, depth + 1)
-    made_by = _rasp_attribute(node.func if isinstance(node, ast.Call) else node)
-    return "categorical" if made_by in _CATEGORICAL_BY_DEFAULT else None
 
 
 def _numerical_primitives(source: _Source, primitive: str) -> list[ast.Call]:
@@ -236,8 +219,15 @@ def _numerical_primitives(source: _Source, primitive: str) -> list[ast.Call]:
     ]
 
 
-def _encode(source: _Source, target: ast.expr, encoding: str) -> _Fix | None:
-    """Give `target` an encoding: switch the wrapper it already has, or wrap it."""
+def _encode(source: _Source, target: ast.expr, encoding: str, via_map: bool) -> _Fix | None:
+    """Give `target` an encoding: through an identity Map, by switching the wrapper it
+    already has, or by wrapping it."""
+    if via_map:
+        before = f"rasp.{encoding}(rasp.Map(lambda x: x, "
+        return _Fix(
+            f"Convert `{_short(source.segment(target))}` with {before}...))",
+            _surround(source, target, before, "))"),
+        )
     wrapper = source.enclosing_wrapper(target)
     if wrapper is not None:
         if wrapper.func.attr == encoding:
@@ -255,7 +245,9 @@ def _encode(source: _Source, target: ast.expr, encoding: str) -> _Fix | None:
 
 # -- Aggregate defaults (RASP301) --
 
-_DEFAULT_NEEDED = re.compile(r"(Categorical|Numerical) aggregate only supports (None|0) as default")
+_DEFAULT_NEEDED = re.compile(
+    r"a (categorical|numerical) Aggregate compiles .* accepts default=(None|0)"
+)
 
 
 def _fix_aggregate_default(source: _Source, node: ast.expr | None, message: str) -> _Fix | None:
@@ -264,7 +256,7 @@ def _fix_aggregate_default(source: _Source, node: ast.expr | None, message: str)
     if needed is None or not isinstance(node, ast.Call):
         return None
     value = needed[2]
-    title = f"Set default={value} (tracr's only default for a {needed[1].lower()} Aggregate)"
+    title = f"Set default={value} (tracr's only default for a {needed[1]} Aggregate)"
     current = _argument(node, 2, "default")
     if current is not None:
         return _Fix(title, [_replace(source, current, value)])

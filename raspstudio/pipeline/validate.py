@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tracr.compiler import validating
 from tracr.rasp import rasp
 
+from raspstudio.pipeline.encodings import encoding_message
 from raspstudio.pipeline.spans import absorbed_spans, display_name, span_of
 
 
@@ -48,20 +49,13 @@ def static_problems(program: rasp.SOp) -> list[Problem]:
     exprs = list(walk(program))
     for expr in exprs:
         if isinstance(expr, _CONSTANTS):
-            problems.append(
-                Problem(
-                    "RASP305",
-                    expr,
-                    f"{type(expr).__name__} evaluates but tracr cannot compile it; derive the "
-                    "value from tokens or indices with a Map instead "
-                    "(e.g. rasp.Map(lambda x: c, rasp.indices))",
-                    [],
-                )
-            )
+            problems.append(Problem("RASP305", expr, _constant_message(expr), []))
         elif isinstance(expr, _COMPOSITES):
             problems.append(_composite_problem(expr))
         elif (unsupported := validating._static_validate_expr(expr)) is not None:
-            problems.append(Problem("RASP301", expr, _encoding_reason(expr, unsupported), []))
+            problems.append(
+                Problem("RASP301", expr, encoding_message(expr, unsupported.reason), [])
+            )
         for child in expr.children:
             if isinstance(child, rasp.LengthType):
                 problems.append(
@@ -79,26 +73,27 @@ def static_problems(program: rasp.SOp) -> list[Problem]:
             Problem(
                 "RASP308",
                 program,
-                "the program never reads rasp.tokens; tracr can only compile programs that "
-                "depend on the input tokens",
+                "the program never reads rasp.tokens, but tracr compiles a program from its "
+                "input tokens onwards: make it read them, e.g. use "
+                "rasp.SequenceMap(lambda i, t: i, rasp.indices, rasp.tokens) where it uses "
+                "rasp.indices",
                 [],
             )
         )
     return problems
 
 
-def _encoding_reason(expr: rasp.RASPExpr, unsupported: validating.TracrUnsupportedExpr) -> str:
-    """tracr's reason, except where its wording is wrong (it swaps an Aggregate's encodings)."""
-    if isinstance(expr, rasp.Aggregate):
-        outer, inner = rasp.get_encoding(expr).value, rasp.get_encoding(expr.sop).value
-        if outer != inner:
-            wrap = f"rasp.{outer}(...)"
-            return (
-                f"the Aggregate is {outer} but the SOp it aggregates, "
-                f"`{display_name(expr.sop)}`, is {inner}; tracr needs both the same: wrap "
-                f"`{display_name(expr.sop)}` (or the Map that makes it) in {wrap}"
-            )
-    return unsupported.reason.strip()
+def _constant_message(expr: rasp.RASPExpr) -> str:
+    if isinstance(expr, rasp.ConstantSelector):
+        fix = "rasp.Select(rasp.tokens, rasp.tokens, rasp.Comparison.TRUE) (or FALSE)"
+    elif isinstance(expr, rasp.Full):
+        fix = f"rasp.Map(lambda i: {expr.fill!r}, rasp.indices)"
+    else:
+        fix = f"rasp.Map(lambda i: {list(expr.value)!r}[i], rasp.indices)"
+    return (
+        f"a {type(expr).__name__} evaluates, but tracr compiles only values computed from the "
+        f"tokens and indices, so it has no constants: compute it with {fix}"
+    )
 
 
 def _composite_problem(expr: rasp.Selector) -> Problem:

@@ -126,6 +126,19 @@ CASES = {
             ').named("program")\n'
         ),
     ),
+    "aggregate encoding: a SequenceMap goes through a Map": (
+        "RASP301",
+        program(
+            "differs = rasp.SequenceMap(lambda x, i: 1 if x != i else 0, rasp.tokens, "
+            f'rasp.indices).named("differs")\n{PREVS}'
+            'program = rasp.numerical(rasp.Aggregate(prevs, differs, default=0)).named("frac")\n'
+        ),
+        program(
+            "differs = rasp.SequenceMap(lambda x, i: 1 if x != i else 0, rasp.tokens, "
+            f'rasp.indices).named("differs")\n{PREVS}program = rasp.numerical(rasp.Aggregate('
+            'prevs, rasp.numerical(rasp.Map(lambda x: x, differs)), default=0)).named("frac")\n'
+        ),
+    ),
     "numerical Select keys": (
         "RASP301",
         program(
@@ -302,6 +315,19 @@ def test_no_combined_select_over_different_keys(engine: Engine, tmp_path: Path) 
         'program = rasp.SelectorWidth(both).named("program")\n'
     )
     diagnostics = diagnostics_with(engine, tmp_path, text, "RASP306")
+
+    assert quick_fixes(text, URI, diagnostics) == []
+
+
+def test_no_categorical_copy_of_an_average(engine: Engine, tmp_path: Path) -> None:
+    """tracr would build the conversion only for the means 0 and 1/n: no fix is offered."""
+    text = program(
+        f'is_one = rasp.numerical({IS_ONE}).named("is_one")\n{PREVS}'
+        'frac = rasp.numerical(rasp.Aggregate(prevs, is_one, default=0)).named("frac")\n'
+        'same = rasp.Select(frac, rasp.tokens, rasp.Comparison.EQ).named("same")\n'
+        'program = rasp.SelectorWidth(same).named("program")\n'
+    )
+    diagnostics = diagnostics_with(engine, tmp_path, text, "RASP301")
 
     assert quick_fixes(text, URI, diagnostics) == []
 

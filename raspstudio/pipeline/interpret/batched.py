@@ -354,15 +354,17 @@ class _Group:
             maybe = (count >= 2) | ((count == 0) & (sop.default is not None))
             for r in np.nonzero(maybe.any(axis=1) & self.live)[0].tolist():
                 if averages_categorically(out.row(r), values.row(r)):
-                    message = categorical_average_message(out.row(r), values.row(r))
+                    message = categorical_average_message(sop, out.row(r), values.row(r))
                     self._unsupported("RASP302", sop, r, message)
                     return
         if rasp.is_numerical(sop):
-            non_binary = np.array([averages_non_binary([v]) for v in values.table.values])
+            # Cells of failed inputs hold code -1: it reads the trailing False.
+            table = values.table.values
+            non_binary = np.array([averages_non_binary([v]) for v in table] + [False], dtype=bool)
             rows = non_binary[values.codes].any(axis=1) & self.live
             if rows.any():
                 r = int(np.argmax(rows))
-                self._unsupported("RASP303", sop, r, numerical_average_message(values.row(r)))
+                self._unsupported("RASP303", sop, r, numerical_average_message(sop, values.row(r)))
 
 
 def _selected(values: _Column, selector: np.ndarray, r: int, q: int) -> list:

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 from tracr.rasp import rasp
 
+from raspstudio.pipeline.spans import display_name
+
 
 @dataclass
 class Failure:
@@ -161,19 +163,27 @@ def averaging_failure(expr: rasp.Aggregate, error: ValueError) -> OperationFaile
     )
 
 
-def categorical_average_message(out: list, agg_in: list) -> str:
+def categorical_average_message(expr: rasp.Aggregate, out: list, agg_in: list) -> str:
+    selector = display_name(expr.selector)
     return (
-        "categorical Aggregate whose selector selects several values averages them "
-        f"(output {out} is not made of the aggregated values {agg_in}); tracr compiles "
-        "categorical Aggregates only when each query selects at most one value (or all "
-        "selected values are equal)"
+        f"its selector `{selector}` selects several different values of "
+        f"`{display_name(expr.sop)}` for a query, which the RASP interpreter averages (output "
+        f"{out} is not made of the aggregated values {agg_in}), but tracr compiles a "
+        "categorical Aggregate to an attention head that moves one value, and the compiled "
+        f"model outputs something else: make `{selector}` select one position per query (or "
+        "positions holding equal values); to average 0/1 values, make the Aggregate and its "
+        "SOp numerical instead"
     )
 
 
-def numerical_average_message(agg_in: list) -> str:
+def numerical_average_message(expr: rasp.Aggregate, agg_in: list) -> str:
+    sop = display_name(expr.sop)
     return (
-        f"numerical Aggregate averages {sorted(set(agg_in), key=repr)}; tracr only averages "
-        "values 0 and 1 (map the SOp to 0/1 first)"
+        f"it averages `{sop}`, whose values here are {sorted(set(agg_in), key=repr)}, but "
+        "tracr compiles a numerical Aggregate to an attention head that averages only the "
+        f"values 0 and 1: average 0/1 indicators instead, e.g. "
+        f"rasp.numerical(rasp.Map(lambda x: 1 if x == v else 0, {sop})) for each value v, and "
+        "combine the averages with rasp.LinearSequenceMap"
     )
 
 

@@ -82,9 +82,9 @@ class TracingEvaluator(rasp.DefaultRASPEvaluator):
             raise averaging_failure(sop, e) from e
         agg_in = self.evaluate(sop.sop, xs)
         if rasp.is_categorical(sop) and averages_categorically(out, agg_in):
-            self.unsupported.append(("RASP302", sop, categorical_average_message(out, agg_in)))
+            self.unsupported.append(("RASP302", sop, categorical_average_message(sop, out, agg_in)))
         if rasp.is_numerical(sop) and averages_non_binary(agg_in):
-            self.unsupported.append(("RASP303", sop, numerical_average_message(agg_in)))
+            self.unsupported.append(("RASP303", sop, numerical_average_message(sop, agg_in)))
         return out
 
 

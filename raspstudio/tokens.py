@@ -22,6 +22,10 @@ def sorted_vocab(vocab: Iterable) -> list:
     return sorted(vocab, key=lambda t: (type(t).__name__, t))
 
 
-def format_value(value: Any) -> str:
-    """One value in a table cell: floats to 4 significant digits, anything else as str()."""
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+def format_value(value: Any, quoted: bool = False) -> str:
+    """A value as every view shows it to people (the REPL's echo and :trace, `rasp run`,
+    hovers, diagnostics): a float to 4 significant digits (`0.1667`, `-0` as `0`), anything
+    else as str(), or repr() when `quoted` (inside a list). JSON keeps full precision."""
+    if isinstance(value, float):
+        return f"{value + 0.0:.4g}"
+    return repr(value) if quoted else str(value)

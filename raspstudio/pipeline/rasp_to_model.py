@@ -25,7 +25,9 @@ from tracr.rasp import rasp
 
 from raspstudio.config import Config
 from raspstudio.pipeline import craft_matrices, numpy_model
+from raspstudio.pipeline.names import unique_names
 from raspstudio.pipeline.spans import display_name, span_of
+from raspstudio.pipeline.validate import walk
 from raspstudio.report import LayerBlock, ModelSummary
 from raspstudio.tokens import sorted_vocab
 
@@ -35,6 +37,7 @@ class Compiled:
     model: Any  # numpy_model.FastModel, or tracr's AssembledTransformerModel with backend "jax"
     graph: nx.DiGraph
     summary: ModelSummary
+    names: dict[str, str]  # graph node (tracr label) -> the name every view shows
 
 
 class CompileFailure(Exception):
@@ -67,7 +70,13 @@ def _compile(program: rasp.SOp, config: Config) -> Compiled:
         )
     except Exception as e:
         raise CompileFailure("RASP401", _readable(e), None) from e
-    return Compiled(model, graph, summarize(model, graph))
+    names = program_names(program)
+    return Compiled(model, graph, summarize(model, graph, names), names)
+
+
+def program_names(program: rasp.RASPExpr) -> dict[str, str]:
+    """Label -> display name of every expression of a program, unique within it (names.py)."""
+    return unique_names((expr.label, display_name(expr)) for expr in walk(program))
 
 
 def _assemble(backend: str) -> Callable[..., Any]:
@@ -171,7 +180,7 @@ def _short(values: list) -> str:
     return "{" + shown + (", …" if len(values) > 8 else "") + "}"
 
 
-def summarize(model: Any, graph: nx.DiGraph) -> ModelSummary:
+def summarize(model: Any, graph: nx.DiGraph, names: dict[str, str]) -> ModelSummary:
     """Layer table: for each head and MLP, the operations whose residual directions it writes."""
     labels = model.residual_labels
     owner = direction_owners(labels, graph)
@@ -185,12 +194,12 @@ def summarize(model: Any, graph: nx.DiGraph) -> ModelSummary:
             written = np.flatnonzero(np.abs(rows).sum(axis=0))
             if written.size:
                 used = int(np.count_nonzero(np.abs(rows).sum(axis=1)))
-                blocks.append(_block(layer, "attn", head, written, owner, graph, used))
+                blocks.append(_block(layer, "attn", head, written, owner, graph, names, used))
         w2 = np.asarray(model.params[f"{prefix}/mlp/linear_2"]["w"])
         written = np.flatnonzero(np.abs(w2).sum(axis=0))
         if written.size:
             used = int(np.count_nonzero(np.abs(w2).sum(axis=1)))
-            blocks.append(_block(layer, "mlp", None, written, owner, graph, used))
+            blocks.append(_block(layer, "mlp", None, written, owner, graph, names, used))
     params = sum(int(np.size(w)) for module in model.params.values() for w in module.values())
     return ModelSummary(
         layers=config.num_layers,
@@ -200,7 +209,14 @@ def summarize(model: Any, graph: nx.DiGraph) -> ModelSummary:
         params=params,
         blocks=blocks,
         residual_labels=list(labels),
+        residual_names=[_residual_name(t, o, names) for t, o in zip(labels, owner, strict=True)],
     )
+
+
+def _residual_name(label: str, owner: str | None, names: dict[str, str]) -> str:
+    """A residual dimension as people read it: `count_ones:3` for tracr's `count_ones_10:3`
+    (the owner's label replaced by its display name); `one` and the like as they are."""
+    return label if owner is None else names[owner] + label[len(owner) :]
 
 
 def direction_owners(labels: list[str], graph: nx.DiGraph) -> list[str | None]:
@@ -225,6 +241,7 @@ def _block(
     written: np.ndarray,
     owner: list[str | None],
     graph: nx.DiGraph,
+    names: dict[str, str],
     width: int,
 ) -> LayerBlock:
     labels = sorted({owner[i] for i in written if owner[i] is not None})
@@ -234,7 +251,7 @@ def _block(
         layer=layer,
         sublayer=sublayer,
         head=head,
-        operations=[display_name(e) for e in exprs],
+        operations=[names[label] for label in labels],
         labels=labels,
         lines=[s.line if s else None for s in spans],
         width=width,

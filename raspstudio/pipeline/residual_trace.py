@@ -16,14 +16,15 @@ from tracr.rasp import rasp
 from raspstudio.evidence import FastModel
 from raspstudio.judge.forward import forward
 from raspstudio.pipeline.rasp_to_model import Compiled
-from raspstudio.pipeline.spans import display_name
 from raspstudio.report import ResidualTrace, TracedVariable, TraceStage
+from raspstudio.tokens import format_value
 
 NOT_WRITTEN = "·"  # how format_trace shows a position whose directions are all zero
 # A categorical variable's largest component, below which its position counts as unwritten:
 # softmax leaks ~1e-5 into positions an attention head does not write (BOS), while a written
 # value is 1, or at least 1/(MAX_SEQ_LEN + 1) where a categorical Aggregate averages.
 WRITTEN = 1e-2
+NOISE = 5e-5  # a numerical value closer to 0 than this reads as 0 (4 decimals, as before)
 
 
 @dataclass
@@ -72,7 +73,8 @@ def trace_residual(compiled: Compiled, tokens: list) -> ResidualTrace:
         for label, node, dims in variables:
             if written.isdisjoint(dims):
                 continue
-            traced = _traced(label, node, step.residual[:, dims], previous.get(label))
+            name = compiled.names[label]
+            traced = _traced(name, label, node, step.residual[:, dims], previous.get(label))
             step.stage.variables.append(traced)
             previous[label] = traced
         trace.stages.append(step.stage)
@@ -124,7 +126,7 @@ def _variables(compiled: Compiled) -> list[tuple[str, dict, list[int]]]:
 
 
 def _traced(
-    label: str, node: dict, block: np.ndarray, previous: TracedVariable | None
+    name: str, label: str, node: dict, block: np.ndarray, previous: TracedVariable | None
 ) -> TracedVariable:
     """A variable's values at every position; a categorical one is None where unwritten."""
     expr = node[nodes.EXPR]
@@ -134,7 +136,7 @@ def _traced(
         largest = np.abs(block).max(axis=1)
         values = [v if m >= WRITTEN else None for v, m in zip(values, largest, strict=True)]
     return TracedVariable(
-        name=display_name(expr),
+        name=name,
         label=label,
         numerical=numerical,
         values=values,
@@ -167,12 +169,12 @@ def _aligned(cells: list[str], widths: list[int], separator: str) -> str:
 
 
 def _cell(value: object) -> str:
-    """A value as the table shows it: floats to 3 significant digits, strings unquoted.
+    """A value as every view shows it (tokens.format_value), `·` where nothing is written.
 
-    Floats are first rounded to 4 decimals, so float32 noise (1e-7, -0.0) shows as 0.
+    A float within float32 noise of 0 (softmax leaks ~1e-5 into unselected positions) is 0.
     """
     if value is None:
         return NOT_WRITTEN
-    if isinstance(value, float):
-        return f"{round(value, 4) + 0.0:.3g}"
-    return str(value)
+    if isinstance(value, float) and abs(value) < NOISE:
+        value = 0.0
+    return format_value(value)

@@ -33,7 +33,7 @@ def plot_layers(compiled: Compiled, tokens: list, path: str, name: str) -> tuple
 
     stages = stage_residuals(compiled.model, tokens)
     positions = [str(t) for t in [compiled.model.input_encoder.bos_token, *tokens]]
-    labels = list(compiled.model.residual_labels)
+    labels = compiled.summary.residual_names
     heads = _used_heads(compiled)
     head_rows = max((len(h) for h in heads.values()), default=0)
     title = f"{name} on {' '.join(positions[1:])}"

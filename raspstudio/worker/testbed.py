@@ -16,7 +16,7 @@ from tracr.rasp import rasp
 from raspstudio.config import Config
 from raspstudio.pipeline.load import Program
 from raspstudio.pipeline.rasp_to_model import Compiled, direction_owners
-from raspstudio.pipeline.spans import display_name, span_of
+from raspstudio.pipeline.spans import span_of
 from raspstudio.tokens import sorted_vocab
 
 FORMAT = "rasp-studio testbed 1"
@@ -58,7 +58,7 @@ def _model_json(program: Program, config: Config, compiled: Compiled, spec: str)
         },
         "input_encoding": [[t, i] for t, i in model.input_encoder.encoding_map.items()],
         "output": {
-            "variable": display_name(output),
+            "variable": compiled.names[output.label],
             "encoding": rasp.get_encoding(output).value,
             "decoding": [[i, v] for v, i in model.output_encoder.encoding_map.items()]
             if model.categorical_output
@@ -71,20 +71,20 @@ def _model_json(program: Program, config: Config, compiled: Compiled, spec: str)
                 "sublayer": block.sublayer,
                 "head": block.head,
                 "width": block.width,
-                "operations": [
-                    _operation(compiled.graph.nodes[label][nodes.EXPR]) for label in block.labels
-                ],
+                "operations": [_operation(compiled, label) for label in block.labels],
             }
             for block in summary.blocks
         ],
     }
 
 
-def _operation(expr: rasp.RASPExpr) -> dict[str, Any]:
+def _operation(compiled: Compiled, label: str) -> dict[str, Any]:
+    """An operation by the name people read (`name`) and tracr's unique `label`."""
+    expr = compiled.graph.nodes[label][nodes.EXPR]
     span = span_of(expr)
     return {
-        "name": display_name(expr),
-        "label": expr.label,
+        "name": compiled.names[label],
+        "label": label,
         "kind": type(expr).__name__,
         "encoding": None if isinstance(expr, rasp.Selector) else rasp.get_encoding(expr).value,
         "line": span.line if span else None,
@@ -94,29 +94,30 @@ def _operation(expr: rasp.RASPExpr) -> dict[str, Any]:
 def _residual_map(compiled: Compiled) -> list[dict[str, Any]]:
     """For each residual dimension: the variable whose value it encodes, and which value.
 
-    Directions of an SOp's output space come from the graph with their typed values; the rest
-    (the constant `one`, the BOS/PAD token directions, an MLP's scratch space) keep tracr's
-    label, with the variable they belong to where one is known.
+    `label` is tracr's, which the weights' dimensions mean; `name` is the same dimension as
+    the layer table names it (`count_ones:3` for `count_ones_10:3`). Directions of an SOp's
+    output space come from the graph with their typed values; the rest (the constant `one`,
+    the BOS/PAD token directions, an MLP's scratch space) have the variable they belong to
+    where one is known.
     """
-    known: dict[str, tuple[str, Any]] = {}
-    for label, node in compiled.graph.nodes(data=True):
-        expr = node.get(nodes.EXPR)
+    known: dict[str, Any] = {}
+    for node in compiled.graph.nodes.values():
         for direction in node.get(nodes.OUTPUT_BASIS, []) or []:
-            known[str(direction)] = (
-                display_name(expr) if expr is not None else label,
-                direction.value,
-            )
-    labels = compiled.model.residual_labels
-    owners = direction_owners(labels, compiled.graph)
+            known[str(direction)] = direction.value
+    summary = compiled.summary
+    owners = direction_owners(summary.residual_labels, compiled.graph)
     found = []
-    for index, (label, owner) in enumerate(zip(labels, owners, strict=True)):
-        if label in known:
-            (variable, value), role = known[label], "value"
-        else:
-            expr = compiled.graph.nodes[owner].get(nodes.EXPR) if owner else None
-            variable = display_name(expr) if expr is not None else label.split(":", 1)[0]
-            value, role = None, "other"
+    for index, (label, name, owner) in enumerate(
+        zip(summary.residual_labels, summary.residual_names, owners, strict=True)
+    ):
         found.append(
-            {"index": index, "label": label, "variable": variable, "value": value, "role": role}
+            {
+                "index": index,
+                "label": label,
+                "name": name,
+                "variable": compiled.names[owner] if owner else label.split(":", 1)[0],
+                "value": known.get(label),
+                "role": "value" if label in known else "other",
+            }
         )
     return found

@@ -48,8 +48,8 @@ def test_a_verified_draft_is_written_and_loaded(
     assert f"written to {path} and loaded:" in shown
     assert "`program` compiled: 3 layers, 2 heads, 2 MLPs" in shown
     assert len(chat.requests) == 1 and chat.requests[0]["model"] == "test-model"
-    # The draft's names are the session's now.
-    assert repl.handle("program").splitlines()[-1].split() == ["program", "c", "b", "a"]
+    # The draft's names are the session's now (`program` is `.named("reverse")`).
+    assert repl.handle("program").splitlines()[-1].split() == ["reverse", "c", "b", "a"]
     assert repl.handle(":run program a b").splitlines() == [
         "input:       a  b",
         "interpreter: b  a",
@@ -111,4 +111,4 @@ def test_a_hanging_draft_costs_the_session_nothing(repl: Repl, chat: ChatServer,
     assert said[3] == "round 0, draft 2/3: verified"
     assert repl.client.worker._process.pid == session_worker
     assert repl.handle("x").startswith("x · Map · categorical")
-    assert repl.handle("program").startswith("program · Aggregate")
+    assert repl.handle("program").startswith("reverse · Aggregate")

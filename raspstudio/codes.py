@@ -7,7 +7,7 @@ documents each one under a heading equal to the code, and `codeDescription` link
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning", "info"]
+Severity = Literal["error", "warning", "info", "hint"]
 
 DOCS_URL = "https://github.com/rasp-studio/rasp-studio/blob/main/docs/diagnostics.md"
 
@@ -56,12 +56,13 @@ _CATALOGUE = [
     Code("RASP502", "reference-mismatch", "error", "The program disagrees with `reference`"),
     Code("RASP503", "reference-error", "error", "`reference` raised an exception"),
     Code("RASP504", "results-refused", "error", "The worker's results do not fit the check"),
-    # RASP6xx: warnings.
+    # RASP6xx: warnings (and one hint).
     Code("RASP601", "none-output", "warning", "The program outputs None"),
     Code("RASP602", "negative-numerical-map", "warning", "A numerical Map outputs negatives"),
     Code("RASP603", "low-mlp-exactness", "warning", "An MLP approximation is inexact"),
     Code("RASP604", "huge-mlp", "warning", "An operation compiles to a very large MLP"),
-    Code("RASP605", "unnamed-operation", "warning", "An operation has no name"),
+    # A style hint, not a warning: shown in editors faintly, in `rasp check` only when selected.
+    Code("RASP605", "unnamed-operation", "hint", "An operation has no name"),
     Code("RASP606", "causal-difference", "warning", "Causal masking changes the output"),
     Code("RASP607", "unused-operation", "warning", "An operation is not used by any program"),
     Code("RASP608", "unreached-block-error", "warning", "An MLP is wrong on an unreached value"),

@@ -19,7 +19,7 @@ boundary through `raspstudio.wire`.
 from dataclasses import dataclass, field
 from typing import Any
 
-from raspstudio.report import Diagnostic, Span
+from raspstudio.report import Diagnostic, Site, Span
 
 
 @dataclass
@@ -106,6 +106,12 @@ class Evidence:
     reference: list[list | None] | None = None  # per input; None where not asked or it raised
     reference_error: Diagnostic | None = None  # RASP503, when `reference` raised
 
+    def site(self, operation: "Operation | None") -> Site:
+        """Where a finding about `operation` is located: where the operation was created, else
+        the program's definition."""
+        found = operation.site if operation is not None else None
+        return found if isinstance(found, Site) else Site(self.span)
+
 
 @dataclass
 class Operation:
@@ -115,7 +121,7 @@ class Operation:
     name: str
     kind: str  # Map, Aggregate, ...
     numerical: bool
-    span: Span | None
+    site: Site | None  # where it was created, for the diagnostics located at it
     dims: list[int]  # residual dimensions of its output directions
     values: list = field(default_factory=list)  # the value of each direction (categorical)
 

@@ -8,6 +8,7 @@ columns count characters (code points), as Python's SyntaxError does, not UTF-8 
 from dataclasses import asdict, dataclass, field
 
 from raspstudio.codes import Severity, code
+from raspstudio.tokens import format_value
 
 
 @dataclass(frozen=True)
@@ -24,32 +25,109 @@ class Span:
             raise ValueError("a span is four integers")
 
 
+@dataclass(frozen=True)
+class Related:
+    """Another location a diagnostic points to: an expression its message names, or a call
+    that led from the checked file to where the diagnostic is (pipeline/spans.py)."""
+
+    span: Span
+    message: str
+    path: str | None = None  # the file the span is in; None: the checked file itself
+
+    def __post_init__(self) -> None:  # a worker's reply is checked as it is decoded
+        if not (
+            isinstance(self.span, Span)
+            and isinstance(self.message, str)
+            and (self.path is None or isinstance(self.path, str))
+        ):
+            raise ValueError("a related location is a span, a message and a path or None")
+
+    def to_json(self, file: str | None = None) -> dict:
+        """`file`: the checked file's path, written where `path` is None."""
+        return {"message": self.message, "path": self.path or file, **_span_json(self.span)}
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a RASP expression was created: a span in `path` (None: the checked file), and
+    the calls that led there from the checked file, innermost first; the last of them is in
+    the checked file (when the chain reaches it)."""
+
+    span: Span
+    path: str | None = None
+    calls: list[Related] = field(default_factory=list)
+
+    def __post_init__(self) -> None:  # a worker's reply is checked as it is decoded
+        if not (
+            isinstance(self.span, Span)
+            and (self.path is None or isinstance(self.path, str))
+            and isinstance(self.calls, list)
+            and all(isinstance(c, Related) for c in self.calls)
+        ):
+            raise ValueError("a site is a span, a path or None, and a list of calls")
+
+
 @dataclass
 class Diagnostic:
     code: str
     message: str
     span: Span
     program: str | None = None
-    related: list[tuple[Span, str]] = field(default_factory=list)
+    # What the message names, then (for a diagnostic in a helper module) the calls back to
+    # the checked file, innermost first, as in `Site.calls`.
+    related: list[Related] = field(default_factory=list)
     # The input the finding was made on (RASP2xx, 5xx), for tools that act on it: drafting
     # shows the model the values of every operation there.
     input: list | None = None
+    path: str | None = None  # the file the span is in; None: the checked file itself
+
+    @classmethod
+    def at(
+        cls,
+        site: Site,
+        code: str,
+        message: str,
+        program: str | None = None,
+        related: list[Related] | None = None,
+        input: list | None = None,
+    ) -> "Diagnostic":
+        """A diagnostic where an expression was created, with the calls that led there."""
+        return cls(
+            code, message, site.span, program, [*(related or []), *site.calls], input, site.path
+        )
 
     @property
     def severity(self) -> Severity:
         return code(self.code).severity
 
-    def to_json(self) -> dict:
+    @property
+    def anchor(self) -> Span:
+        """Where the diagnostic shows in the checked file: its span, or for one in another file
+        the outermost call from the checked file that led there (the file's start if none)."""
+        if self.path is None:
+            return self.span
+        return next((r.span for r in reversed(self.related) if r.path is None), Span(1, 1, 1, 2))
+
+    def to_json(self, file: str | None = None) -> dict:
+        """`file`: the checked file's path, written where a `path` is None."""
         return {
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
             "program": self.program,
-            "line": self.span.line,
-            "column": self.span.column,
-            "end_line": self.span.end_line,
-            "end_column": self.span.end_column,
+            "path": self.path or file,
+            **_span_json(self.span),
+            "related": [r.to_json(file) for r in self.related],
         }
+
+
+def _span_json(span: Span) -> dict:
+    return {
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
 
 
 @dataclass
@@ -73,7 +151,8 @@ class ModelSummary:
     residual_dim: int
     params: int
     blocks: list[LayerBlock]
-    residual_labels: list[str]
+    residual_labels: list[str]  # tracr's: `map_7:3`, what the weights' dimensions mean
+    residual_names: list[str]  # the same dimensions as people read them: `up2:3`
 
 
 @dataclass
@@ -144,7 +223,7 @@ class FileReport:
         return {
             "path": self.path,
             "programs": [p.to_json() for p in self.programs],
-            "diagnostics": [d.to_json() for d in self.diagnostics],
+            "diagnostics": [d.to_json(self.path) for d in self.diagnostics],
         }
 
 
@@ -152,13 +231,16 @@ class FileReport:
 class Echo:
     """A RASP expression the REPL just defined, evaluated on the running example."""
 
-    name: str  # the variable, or "_" for a bare expression
+    name: str  # its display name: `.named()`, else the variable, else tracr's label
     kind: str  # "Map", "Select", "tokens", ...
     encoding: str | None  # None for selectors
     example: list  # the running example's tokens
     values: list[str] | None = None  # an SOp's value at each position, as text
     matrix: list[list[bool]] | None = None  # a selector: [query][key]
     error: str | None = None  # why it has no value on the example
+    # What tracr cannot compile in it (RASP3xx), as `rasp check` words it: the REPL shows its
+    # value all the same, since the interpreter runs it.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -225,8 +307,8 @@ class ResidualTrace:
 
 
 def format_values(values: list) -> str:
-    """`[1, 'a', 0.3333]`: floats to 4 significant digits, everything else as Python shows it."""
-    return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else repr(v) for v in values) + "]"
+    """`[1, 'a', 0.3333]`: each value as tokens.format_value shows it, strings quoted."""
+    return "[" + ", ".join(format_value(v, quoted=True) for v in values) + "]"
 
 
 def coverage(program: ProgramReport) -> str:

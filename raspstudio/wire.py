@@ -28,6 +28,8 @@ TYPES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
         report.Span,
+        report.Related,
+        report.Site,
         report.Diagnostic,
         report.LayerBlock,
         report.ModelSummary,

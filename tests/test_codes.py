@@ -15,7 +15,11 @@ def test_every_code_has_a_documented_section_its_link_points_to():
         assert c.url.endswith(f"#{c.code.lower()}-{c.slug}")
 
 
+HINTS = {"RASP605"}  # style, not correctness: an unnamed operation compiles and verifies
+
+
 def test_families_have_the_contracted_severities():
     for c in CODES.values():
         family = c.code[4]
-        assert c.severity == ("warning" if family == "6" else "error"), c.code
+        expected = "hint" if c.code in HINTS else "warning" if family == "6" else "error"
+        assert c.severity == expected, c.code

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from raspstudio import wire
-from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
+from raspstudio.report import Diagnostic, FileReport, ProgramReport, Related, Site, Span
 
 
 def _b64(array: np.ndarray) -> str:
@@ -22,7 +22,16 @@ def test_reports_tokens_and_arrays_round_trip():
         path="/p.py",
         programs=[ProgramReport("program", 3, compiled=True, verified_inputs=7)],
         diagnostics=[
-            Diagnostic("RASP501", "m", Span(1, 2, 1, 5), related=[(Span(3, 1, 3, 2), "here")])
+            Diagnostic(
+                "RASP501",
+                "m",
+                Span(1, 2, 1, 5),
+                related=[
+                    Related(Span(3, 1, 3, 2), "here"),
+                    Related(Span(6, 11, 6, 19), "call", "/c.py"),
+                ],
+                path="/helpers.py",
+            )
         ],
     )
     value = {
@@ -98,3 +107,18 @@ def test_anything_else_cannot_leave(value):
 def test_decoding_refuses_unknown_shapes(message):
     with pytest.raises(ValueError):
         wire.decode(json.dumps(message).encode())
+
+
+def test_sites_and_related_locations_cross_and_are_checked_as_they_are_decoded():
+    call = Related(Span(6, 11, 6, 19), "`make_x()` is called here")
+    site = Site(Span(12, 5, 12, 30), "/project/helpers.py", [call])
+    assert wire.decode(wire.encode(site)) == site
+    span = {"__type__": "Span", "line": 1, "column": 1, "end_line": 1, "end_column": 2}
+    forged = [
+        {"__type__": "Related", "span": "line 3", "message": "m", "path": None},
+        {"__type__": "Related", "span": span, "message": "m", "path": 7},
+        {"__type__": "Site", "span": span, "path": None, "calls": [5]},
+    ]
+    for message in forged:
+        with pytest.raises(ValueError):
+            wire.decode(json.dumps(message).encode())

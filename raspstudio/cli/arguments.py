@@ -38,20 +38,27 @@ class _Parser(argparse.ArgumentParser):
 EXIT_CODES = "exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error"
 
 
-def _version() -> str:
+def package_version() -> str:
+    """The installed rasp-studio's version, or "unknown" in a checkout never installed."""
     from importlib import metadata
 
     try:
-        return f"rasp-studio {metadata.version('rasp-studio')}"
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "rasp-studio (not installed)"
+        return metadata.version("rasp-studio")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _codes(text: str) -> list[str]:
+    from raspstudio.cli.selection import code_prefixes
+
+    return code_prefixes(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rasp", description="Check, run and compile tracr RASP programs.", epilog=EXIT_CODES
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action="version", version=f"rasp-studio {package_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     config = _Parser(add_help=False)
@@ -91,9 +98,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"limit per load or program check (default {DEFAULT_TIMEOUT:g})",
     )
 
+    scan = _Parser(add_help=False)
+    scan.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip files and folders matching this glob when scanning folders (repeatable; "
+        "adds to [tool.rasp] exclude and to the defaults: hidden folders, venv, build, dist, "
+        "node_modules)",
+    )
+
     check = commands.add_parser(
         "check",
-        parents=[config],
+        parents=[config, scan],
         help="verify programs and print diagnostics",
         epilog=EXIT_CODES,
     )
@@ -102,10 +120,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--program", metavar="NAME", help="only this program of each file (`program`, make_x)"
     )
     check.add_argument(
+        "--output-format",
         "--format",
-        choices=["text", "json"],
+        dest="format",
+        choices=["text", "json", "github", "sarif"],
         default="text",
-        help="text: one line per diagnostic (default); json: one object for the run (see README)",
+        metavar="FORMAT",
+        help="text: one line per diagnostic (default); json: one object for the run (see "
+        "README); github: GitHub Actions annotations; sarif: a SARIF 2.1.0 log",
+    )
+    check.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="report only these codes, by prefix: RASP5,RASP605 or ALL (default: all but "
+        "the hint RASP605)",
+    )
+    check.add_argument(
+        "--ignore", type=_codes, metavar="CODES", help="do not report these codes (by prefix)"
     )
 
     run = commands.add_parser("run", parents=[config], help="interpreter vs compiled output")
@@ -115,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='tokens separated by spaces, e.g. "a b c" (default: the file\'s first EXAMPLES)',
     )
     run.add_argument("--program", metavar="NAME")
+    run.add_argument("--format", choices=["text", "json"], default="text")
 
     compile_ = commands.add_parser("compile", parents=[config], help="show the compiled layers")
     compile_.add_argument("file", metavar="FILE")
@@ -122,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     compile_.add_argument("--format", choices=["text", "json"], default="text")
 
     export = commands.add_parser(
-        "export", parents=[config], help="write verified programs as testbeds (weights + map)"
+        "export", parents=[config, scan], help="write verified programs as testbeds (weights + map)"
     )
     export.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     export.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")

@@ -5,14 +5,17 @@ import json
 import shutil
 import sys
 import tempfile
-from pathlib import Path
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 from rich.console import Console
 from rich.progress import Progress
 
-from raspstudio.cli.arguments import UsageError
-from raspstudio.config import ConfigError, resolve_config
+from raspstudio.cli import output_formats
+from raspstudio.cli.arguments import UsageError, package_version
+from raspstudio.cli.selection import keep_selected, selected_codes
+from raspstudio.config import ConfigError, pyproject_settings, resolve_config
 from raspstudio.engine import Engine
 from raspstudio.report import (
     Diagnostic,
@@ -22,7 +25,15 @@ from raspstudio.report import (
     model_json,
     summary_json,
 )
-from raspstudio.text import diagnostic_lines, display_path, layer_table, run_lines, verdict
+from raspstudio.text import (
+    diagnostic_lines,
+    display_path,
+    layer_table,
+    located,
+    run_lines,
+    show_paths,
+    verdict,
+)
 from raspstudio.tokens import parse_tokens
 
 
@@ -43,17 +54,26 @@ def _overrides(args: argparse.Namespace) -> dict:
     return overrides
 
 
-def _python_files(paths: list[str]) -> list[Path]:
-    """Expand folders to the RASP files in them; reject what cannot be a program file."""
+# Folders a scan never enters (besides hidden ones): environments and build outputs hold
+# other people's code that mentions tracr.
+DEFAULT_EXCLUDE = ["venv", "build", "dist", "node_modules", "site-packages", "__pycache__"]
+
+
+def _python_files(paths: list[str], exclude: list[str] | None = None) -> list[Path]:
+    """Expand folders to the RASP files in them; reject what cannot be a program file.
+
+    A folder scan skips hidden folders, DEFAULT_EXCLUDE, the `[tool.rasp] exclude` globs of
+    the nearest pyproject.toml and `exclude`; a file named on the command line is always taken.
+    """
     files: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
+            patterns = [*DEFAULT_EXCLUDE, *_project_exclude(path), *(exclude or [])]
             files += sorted(
                 p
                 for p in path.rglob("*.py")
-                if not any(part.startswith((".", "__pycache__")) for part in p.parts)
-                and _mentions_rasp(p)
+                if not _excluded(p.relative_to(path), patterns) and _mentions_rasp(p)
             )
         elif not path.exists():
             raise UsageError(f"no such file or folder: {text}")
@@ -62,6 +82,26 @@ def _python_files(paths: list[str]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def _project_exclude(folder: Path) -> list[str]:
+    patterns = pyproject_settings(folder.resolve()).get("exclude", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise UsageError("[tool.rasp] exclude must be a list of glob patterns")
+    return patterns
+
+
+def _excluded(relative: Path, patterns: list[str]) -> bool:
+    """Whether a path under a scanned folder, or a folder on its way, matches a pattern."""
+    parts = relative.parts
+    if any(part.startswith(".") for part in parts):
+        return True
+    prefixes = [PurePosixPath(*parts[: i + 1]) for i in range(len(parts))]
+    return any(
+        fnmatch(part, pattern) or fnmatch(str(prefix), pattern)
+        for pattern in patterns
+        for part, prefix in zip(parts, prefixes, strict=True)
+    )
 
 
 def _mentions_rasp(path: Path) -> bool:
@@ -85,7 +125,7 @@ def _print_text_report(reports: list[FileReport]) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
-    files = _python_files(args.paths)
+    files = _python_files(args.paths, args.exclude)
     overrides = _overrides(args)
     reports = []
     show_progress = sys.stderr.isatty() and len(files) > 1
@@ -94,14 +134,19 @@ def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
         for path in files:
             bar.update(task, description=f"checking {path.name}")
             report = engine.check_file(str(path), overrides=overrides, only=args.program)
-            report.path = display_path(report.path)
+            show_paths(report)
             reports.append(report)
             bar.advance(task)
     if args.program and not any(r.programs for r in reports):
         raise UsageError(f"no program named {args.program!r} in the files checked")
+    keep_selected(reports, selected_codes(args.select, args.ignore))
     if args.format == "json":
         out = {"files": [r.to_json() for r in reports], "summary": summary_json(reports)}
         print(json.dumps(out, indent=2, default=repr))
+    elif args.format == "github":
+        print(output_formats.github(reports))
+    elif args.format == "sarif":
+        print(output_formats.sarif(reports, package_version()))
     else:
         _print_text_report(reports)
     return 1 if any(r.count("error") for r in reports) else 0
@@ -109,7 +154,7 @@ def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
 
 def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     """Check each program; write the verified ones to DIR/<file>[.<program>]/ (a testbed each)."""
-    files, out = _python_files(args.paths), Path(args.output)
+    files, out = _python_files(args.paths, args.exclude), Path(args.output)
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
         what = "is not a folder" if not out.is_dir() else "is not empty"
         raise UsageError(f"{out} {what}; use --force to write testbeds into it")
@@ -182,9 +227,29 @@ def _cmd_run(args: argparse.Namespace, engine: Engine) -> int:
     result, diagnostics, error = engine.run(path, tokens, args.program, _overrides(args))
     if result is None:
         return _print_load_errors(path, diagnostics, error)
-    lines, agree = run_lines(result)
+    if "input_error" in result:  # the input asked for, not the program, is wrong
+        give = " (give one with --input)" if tokens is None else ""
+        raise UsageError(f"cannot run `{result['program']}`: {result['input_error']}{give}")
+    if args.format == "json":
+        print(json.dumps(_run_json(result, path), indent=2, default=repr))
+        return 0 if result["agree"] else 1
+    lines, agree = run_lines(result, display_path(path))
     print("\n".join(lines))
     return 0 if agree else 1
+
+
+def _run_json(result: dict, path: str) -> dict:
+    """`rasp run --format json`: the outputs, whether they agree, and located errors."""
+    out = {k: result[k] for k in ("program", "input", "interpreter", "compiled", "agree")}
+    for problem in ("interpreter_error", "compile_error"):
+        span = result.get(f"{problem}_at")
+        out[problem] = result[problem] and {
+            "message": result[problem],
+            "path": display_path(path),
+            "line": span.line if span else None,
+            "column": span.column if span else None,
+        }
+    return out
 
 
 def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
@@ -193,7 +258,8 @@ def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
     if result is None:
         return _print_load_errors(path, diagnostics, error)
     if result["error"]:
-        print(f"{display_path(path)}: `{result['program']}` does not compile: {result['error']}")
+        message = f"`{result['program']}` does not compile: {result['error']}"
+        print(located(display_path(path), result["error_at"], message))
         return 1
     model: ModelSummary = result["model"]
     if args.format == "json":

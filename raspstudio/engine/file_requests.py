@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from raspstudio.engine import judging
+from raspstudio.engine import judging, noqa
 from raspstudio.engine.worker_client import Worker, WorkerError
 from raspstudio.evidence import Evidence, FastModel
 from raspstudio.report import Diagnostic, FileReport, ProgramReport, Span
@@ -95,7 +95,9 @@ class Engine:
         loaded = self.load(path, text, overrides, siblings)
         if only is not None:  # one program of the file; its load diagnostics still count
             loaded["programs"] = [p for p in loaded["programs"] if p[0] == only]
-        report = FileReport(path=loaded["path"], diagnostics=list(loaded["diagnostics"]))
+        report = FileReport(path=loaded["path"])
+        lines = noqa.source_lines(report.path, text)
+        report.diagnostics = noqa.without_silenced(loaded["diagnostics"], lines)
         report.programs = [ProgramReport(name, line) for name, line in loaded["programs"]]
         yield report
         if not loaded["configured"]:
@@ -132,8 +134,8 @@ class Engine:
                     if e.kind == "crashed" or not self.worker.alive:  # a fresh state: load again
                         self.load(path, text, overrides, siblings)
                         analysed.clear()
-                report.diagnostics.extend(diagnostics)
-                report.diagnostics.sort(key=lambda d: (d.span.line, d.span.column, d.code))
+                report.diagnostics += noqa.without_silenced(diagnostics, lines)
+                report.diagnostics.sort(key=_in_file_order)
                 yield report
 
     def _analyze(self, name: str, line: int) -> tuple[ProgramReport, list[Diagnostic], Evidence]:
@@ -252,6 +254,11 @@ class Engine:
 
     def close(self) -> None:
         self.worker.close()
+
+
+def _in_file_order(d: Diagnostic) -> tuple:
+    """Where the diagnostic shows in the checked file first (a helper module's at its call)."""
+    return (d.anchor.line, d.anchor.column, d.span.line, d.span.column, d.code)
 
 
 def _space(program: ProgramReport, evidence: Evidence) -> str:

@@ -18,13 +18,20 @@ from raspstudio.report import Diagnostic, FileReport, Outcome, ProgramReport
 Wait = Callable[[Callable[[], Any], Callable[[], None]], Any]  # (call, cancel) -> call's result
 
 
+@dataclass(frozen=True)
+class Step:
+    """One thing that made the session, in order: statements that ran, or a file loaded."""
+
+    source: str  # the statements; for a load, the file's text when it was loaded
+    loaded: str | None = None  # for a load: the file's path
+
+
 @dataclass
 class SessionState:
     settings: dict[str, Any] = field(default_factory=dict)  # vocab, max_seq_len
     example: list | None = None
-    loaded: str | None = None  # the last loaded file
-    loaded_source: str = ""  # its text when it was loaded (:save writes it out)
-    sources: list[str] = field(default_factory=list)  # the statements of inputs that ran
+    loaded: str | None = None  # the last loaded file (:reload loads it again)
+    steps: list[Step] = field(default_factory=list)  # replayed in this order; :save writes them
 
 
 def _call(call: Callable[[], Any], cancel: Callable[[], None]) -> Any:
@@ -57,7 +64,7 @@ class ReplSession:
         kept for replay and :save."""
         outcome = self._request("repl_execute", source=source)
         if outcome.ran:
-            self.state.sources.append(outcome.ran)
+            self.state.steps.append(Step(outcome.ran))
         self.names = self._request("repl_names")
         return outcome
 
@@ -74,9 +81,9 @@ class ReplSession:
         report, took_over = self._request("repl_load", path=path)
         self.state.loaded = path
         try:
-            self.state.loaded_source = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            self.state.loaded_source = ""
+            self.state.steps.append(Step(Path(path).read_text(encoding="utf-8"), path))
+        except (OSError, UnicodeDecodeError):  # it loaded, but it is gone or not text now
+            self.state.steps.append(Step("", path))
         if took_over:  # the file's vocabulary, length and example replace the session's
             self.state.settings, self.state.example = {}, None
         self.names = self._request("repl_names")
@@ -151,16 +158,16 @@ class ReplSession:
         return program, found + more
 
     def _replay(self) -> None:
+        """Bring a fresh worker to the session's state: its steps in order (a load merges a
+        file's definitions into what was there), then the settings chosen since the last load
+        that took over (a load's own settings, if none were)."""
         state = self.state
-        if state.loaded:  # the file's settings first, then those the user chose after it
-            self.worker.request("repl_start", settings={}, example=None)
-            self.worker.request("repl_load", path=state.loaded)
-            if state.settings or state.example is not None:
-                self.worker.request(
-                    "repl_configure", settings=state.settings, example=state.example
-                )
-        else:
-            self.worker.request("repl_start", settings=state.settings, example=state.example)
-        for source in state.sources:
-            self.worker.request("repl_execute", source=source)
-        self.replayed = len(state.sources)
+        self.worker.request("repl_start", settings={}, example=None)
+        for step in state.steps:
+            if step.loaded is None:
+                self.worker.request("repl_execute", source=step.source)
+            else:
+                self.worker.request("repl_load", path=step.loaded)
+        if state.settings or state.example is not None:
+            self.worker.request("repl_configure", settings=state.settings, example=state.example)
+        self.replayed = sum(step.loaded is None for step in state.steps)

@@ -48,11 +48,11 @@ def unreached(
             "still right, as later operations do not tell the values apart, but the block's "
             "weights are wrong"
         )
-    return Diagnostic(
+    return Diagnostic.at(
+        evidence.site(operation),
         "RASP608",
         f"the compiled MLP for `{operation.name}` ({operation.kind}) is wrong when "
         f"{failure.inputs()}: expected {format_values([failure.expected])}, "
         f"got {format_values([failure.got])}. {found}. The verdict is not complete",
-        operation.span or evidence.span,
         evidence.program,
     )

@@ -28,7 +28,7 @@ import numpy as np
 from raspstudio.evidence import Evidence, FastModel, ModelEvidence, Operation
 from raspstudio.judge.forward import forward
 from raspstudio.judge.inputs import MAX_STEERED, input_space, space_size
-from raspstudio.report import Diagnostic, Span, format_values
+from raspstudio.report import Diagnostic, Related, format_values
 
 TOLERANCE = 1e-3  # numerical outputs: absolute and relative
 BATCH = 64  # inputs per forward pass, so the deadline is looked at often
@@ -147,7 +147,8 @@ def _judge_analysis(evidence: Evidence) -> list[Diagnostic]:
                 Diagnostic(
                     "RASP502",
                     f"`{evidence.program}` disagrees with reference() on input {xs}: "
-                    f"reference gives {expected}, the program gives {out}",
+                    f"reference gives {format_values(expected)}, "
+                    f"the program gives {format_values(out)}",
                     evidence.span,
                     evidence.program,
                     input=list(xs),
@@ -252,6 +253,8 @@ def run_one(result: dict[str, Any]) -> dict[str, Any]:
     The worker sends the interpreter's output and the compiled model (`model`); the model is
     run here, and `compiled` and `agree` are set from it. `model` is dropped.
     """
+    if "input_error" in result:  # nothing was run
+        return result
     model = result.pop("model", None)
     compiled = None
     if isinstance(model, FastModel):
@@ -325,17 +328,13 @@ def _mismatch(
         f"miscompilation: the compiled model disagrees with the RASP interpreter at {what} on "
         f"input {xs}: expected {format_values(culprit_expected)}, got {format_values(culprit_got)}"
     )
-    related: list[tuple[Span, str]] = []
+    related: list[Related] = []
     if culprit is not output:
         message += f"; program output expected {format_values(expected)}, got {format_values(got)}"
-        related = [
-            (
-                (output.span if output else None) or evidence.span,
-                f"`{evidence.program}`, the output",
-            )
-        ]
-    where = (culprit.span if culprit else None) or evidence.span
-    diagnostic = Diagnostic("RASP501", message, where, evidence.program, related, list(xs))
+        site = evidence.site(output)
+        related = [Related(site.span, f"`{evidence.program}`, the output", site.path)]
+    where = evidence.site(culprit)
+    diagnostic = Diagnostic.at(where, "RASP501", message, evidence.program, related, list(xs))
     return ModelVerdict(0, [diagnostic], culprit, row)
 
 

@@ -23,7 +23,12 @@ from raspstudio.engine.file_requests import Engine
 from raspstudio.engine.worker_client import Worker
 from raspstudio.lsp import actions, commands, completion, framing, hover, inlay, lenses, symbols
 from raspstudio.lsp.analysis import Analyzer, uses_tracr
-from raspstudio.lsp.convert import from_position, range_to_characters, range_to_utf16
+from raspstudio.lsp.convert import (
+    from_position,
+    located_elsewhere,
+    range_to_characters,
+    range_to_utf16,
+)
 from raspstudio.lsp.settings import Settings, parse_settings
 from raspstudio.scratch import private_folder, replace_file
 
@@ -327,7 +332,7 @@ def on_code_action(ls: RaspServer, params: lsp.CodeActionParams) -> list[lsp.Cod
     uri = params.text_document.uri
     text, lines = ls.text_of(uri), _lines(uri)
     ours = [_with_range(d, range_to_characters(lines, d.range)) for d in params.context.diagnostics]
-    ours = [d for d in ours if d.source == "rasp"]
+    ours = [d for d in ours if d.source == "rasp" and not located_elsewhere(d)]
     if text is None or not ours:
         return []
     fixes = actions.quick_fixes(text, uri, ours)

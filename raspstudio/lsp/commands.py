@@ -62,7 +62,7 @@ def layers_markdown(program: str, model: ModelSummary) -> str:
         rows.append(
             f"| {block.layer} | {where} | {', '.join(block.operations)} | {lines} | {block.width} |"
         )
-    rows += ["", "Residual stream: " + ", ".join(f"`{r}`" for r in model.residual_labels)]
+    rows += ["", "Residual stream: " + ", ".join(f"`{r}`" for r in model.residual_names)]
     return "\n".join(rows)
 
 
@@ -111,12 +111,15 @@ async def run_on_input(server: "RaspServer", *args: Any) -> dict:
     tokens = _tokens(args[1] if len(args) > 1 else None)
     name = _argument(args, 2, "program name", str, optional=True)
     overrides = server.settings.overrides()
-    return await _in_worker(
+    result = await _in_worker(
         server,
         uri,
         f"Running on {' '.join(map(str, tokens))}",
         lambda path, text: server.engine.run(path, tokens, name, overrides, text),
     )
+    if "input_error" in result:
+        raise CommandError(result["input_error"])
+    return result
 
 
 async def set_example(server: "RaspServer", *args: Any) -> dict:

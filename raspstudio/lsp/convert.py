@@ -3,20 +3,25 @@
 Engine spans are 1-based lines and columns counted in characters, end column exclusive; LSP
 positions are 0-based and count UTF-16 code units (the protocol's default encoding), so a
 character outside the Basic Multilingual Plane counts twice. Positions from the client go
-the other way.
+the other way. A span in another file (a helper module the document imports) is converted
+with that file's lines, read from disk.
 """
 
+import os
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
+from pygls import uris
 
 from raspstudio.codes import code as catalogue
-from raspstudio.report import Diagnostic, Span
+from raspstudio.report import Diagnostic, Related, Span
 
 _SEVERITY = {
     "error": lsp.DiagnosticSeverity.Error,
     "warning": lsp.DiagnosticSeverity.Warning,
     "info": lsp.DiagnosticSeverity.Information,
+    "hint": lsp.DiagnosticSeverity.Hint,
 }
 _UNNECESSARY = {"RASP607"}  # editors grey these out
 
@@ -59,23 +64,62 @@ def contains(span: Span, line: int, column: int) -> bool:
 
 
 def to_diagnostic(d: Diagnostic, uri: str, lines: list[str]) -> lsp.Diagnostic:
+    """The diagnostic as the document `uri` shows it. One located in another file (a helper
+    module) is shown at the call in the document that led there, its message prefixed with
+    where it is, and its first related location is that place, so the editor can go there.
+    Its `data` names that file: a quick fix found at the call would edit the wrong code."""
     entry = catalogue(d.code)
+    related = [Related(d.span, "the operation is here", d.path)] if d.path else []
+    message = d.message
+    if d.path is not None:
+        message = f"{_shown(d.path, uri)}:{d.span.line}:{d.span.column}: {message}"
     return lsp.Diagnostic(
-        range=to_range(lines, d.span),
-        message=d.message,
+        range=to_range(lines, d.anchor),
+        message=message,
         severity=_SEVERITY[entry.severity],
         code=d.code,
         code_description=lsp.CodeDescription(href=entry.url),
         source="rasp",
         tags=[lsp.DiagnosticTag.Unnecessary] if d.code in _UNNECESSARY else None,
         related_information=[
-            lsp.DiagnosticRelatedInformation(
-                location=lsp.Location(uri=uri, range=to_range(lines, span)), message=note
-            )
-            for span, note in d.related
+            lsp.DiagnosticRelatedInformation(location=_location(r, uri, lines), message=r.message)
+            for r in [*related, *d.related]
         ]
         or None,
+        data={"located_in": d.path} if d.path else None,
     )
+
+
+def located_elsewhere(diagnostic: lsp.Diagnostic) -> bool:
+    """Whether the diagnostic is shown at a call but located in another file (to_diagnostic)."""
+    return isinstance(diagnostic.data, dict) and bool(diagnostic.data.get("located_in"))
+
+
+def _location(r: Related, uri: str, lines: list[str]) -> lsp.Location:
+    if r.path is None:
+        return lsp.Location(uri=uri, range=to_range(lines, r.span))
+    path = Path(os.path.abspath(r.path))
+    return lsp.Location(uri=path.as_uri(), range=to_range(_lines_of(path), r.span))
+
+
+MAX_READ = 1 << 22  # bytes of another file read to convert its columns
+
+
+def _lines_of(file: Path) -> list[str]:
+    """The lines of a helper module on disk. Its path comes from the worker, so only a regular
+    file of modest size is read, never a device or a pipe (no lines: columns become 0)."""
+    try:
+        if not (file.is_file() and file.stat().st_size <= MAX_READ):
+            return []
+        return file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _shown(path: str, uri: str) -> str:
+    """A path as the document's message names it: relative to the document's folder."""
+    document = uris.to_fs_path(uri) if uri.startswith("file:") else None
+    return os.path.relpath(path, Path(document).parent) if document else path
 
 
 def _map_range(lines: list[str], r: lsp.Range, convert: Any) -> lsp.Range:

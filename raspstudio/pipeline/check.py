@@ -28,9 +28,9 @@ from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import Program
 from raspstudio.pipeline.rasp_to_model import Compiled, CompileFailure, compile_program
 from raspstudio.pipeline.residual_trace import output_dims
-from raspstudio.pipeline.spans import display_name, span_of, traceback_span
+from raspstudio.pipeline.spans import display_name, site_of, span_of, traceback_span
 from raspstudio.pipeline.validate import static_problems, walk
-from raspstudio.report import Diagnostic, ProgramReport, Span, format_values
+from raspstudio.report import Diagnostic, ProgramReport, Related, Site, Span, format_values
 
 HUGE_MLP = 1024  # hidden units above which RASP604 warns
 
@@ -61,14 +61,14 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
 
 
 class _Locator:
-    """Turns expressions into spans, falling back to the program's definition."""
+    """Turns expressions into sites, falling back to the program's definition."""
 
     def __init__(self, program: Program):
         self.program = program
 
-    def span(self, expr: rasp.RASPExpr | None) -> Span:
-        found = span_of(expr) if expr is not None else None
-        return found or self.program.span
+    def site(self, expr: rasp.RASPExpr | None) -> Site:
+        found = site_of(expr) if expr is not None else None
+        return found or Site(self.program.span)
 
     def diagnostic(
         self,
@@ -78,12 +78,13 @@ class _Locator:
         related: list | None = None,
         on: list | None = None,
     ) -> Diagnostic:
-        return Diagnostic(
+        sites = [(self.site(e), note) for e, note in (related or [])]
+        return Diagnostic.at(
+            self.site(expr),
             code,
             message,
-            self.span(expr),
             program=self.program.name,
-            related=[(self.span(e), note) for e, note in (related or [])],
+            related=[Related(site.span, note, site.path) for site, note in sites],
             input=None if on is None else list(on),
         )
 
@@ -118,10 +119,7 @@ def analyze_program(program: Program, config: Config, reference: Any = None) -> 
 
     with _timed(result.seconds, "validate"):
         problems = static_problems(program.sop)
-    diagnostics += [
-        where.diagnostic(p.code, p.expr, f"{_name(p.expr)}: {p.message}", p.related)
-        for p in problems
-    ]
+    diagnostics += [where.diagnostic(p.code, p.expr, p.text, p.related) for p in problems]
 
     inputs, result.report.sampled = input_space(config.vocab, config.max_seq_len, config.max_inputs)
     with _timed(result.seconds, "evaluate"):
@@ -208,10 +206,10 @@ def model_evidence(result: ProgramCheck, sampled: bool = False) -> ModelEvidence
         operations.append(
             Operation(
                 label=expr.label,
-                name=display_name(expr),
+                name=compiled.names[expr.label],  # as the layer table names it
                 kind=type(expr).__name__,
                 numerical=numerical,
-                span=span_of(expr),
+                site=site_of(expr),
                 dims=dims,
                 values=[] if numerical else [d.value for d in basis],
             )
@@ -288,7 +286,7 @@ def _reference_outputs(evidence: Evidence, reference: Callable, where: _Locator)
             defined_in = getattr(getattr(reference, "__code__", None), "co_filename", "")
             span = traceback_span(e.__traceback__, defined_in)
             message = f"reference({xs}) raised {type(e).__name__}: {e}"
-            located = span or where.span(None)
+            located = span or where.program.span
             evidence.reference_error = Diagnostic(
                 "RASP503", message, located, where.program.name, input=list(xs)
             )
@@ -327,10 +325,10 @@ def _none_output(program: Program, evaluation: Evaluation, where: _Locator) -> l
                 where.diagnostic(
                     "RASP601",
                     program.sop,
-                    f"`{program.name}` outputs None on input {xs} (output {out}); the compiled "
-                    "model emits an arbitrary value there. Give the operation a value for "
-                    "every input (e.g. an Aggregate default reached by a selector that always "
-                    "selects something)",
+                    f"`{program.name}` outputs None on input {xs} (output "
+                    f"{format_values(out)}); the compiled model emits an arbitrary value there. "
+                    "Give the operation a value for every input (e.g. an Aggregate default "
+                    "reached by a selector that always selects something)",
                 )
             ]
     return []
@@ -354,8 +352,8 @@ def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list
                         "RASP602",
                         expr,
                         f"{_name(expr)} is numerical and outputs negative values on input {xs} "
-                        f"({values}); tracr compiles a numerical Map of a categorical SOp to "
-                        "an MLP whose ReLU clips negative outputs to 0",
+                        f"({format_values(values)}); tracr compiles a numerical Map of a "
+                        "categorical SOp to an MLP whose ReLU clips negative outputs to 0",
                     )
                 )
         if (

@@ -26,9 +26,10 @@ from raspstudio.config import (
     resolve_config,
 )
 from raspstudio.pipeline.interrupted import Interrupted
-from raspstudio.pipeline.spans import recording_spans, span_of, traceback_span
+from raspstudio.pipeline.names import LOCAL, remember_variables, remembering_names
+from raspstudio.pipeline.spans import recording_spans, span_of, traceback_site
 from raspstudio.pipeline.validate import unused_operations
-from raspstudio.report import Diagnostic, Span
+from raspstudio.report import Diagnostic, Site, Span
 from raspstudio.syntax import parse_source, whole_line
 
 _CONSTANT_OF_KEY = {key: constant for constant, key in FILE_CONSTANTS.items()}
@@ -83,6 +84,7 @@ def load_file(
     if module is None:
         return loaded
     loaded.namespace = vars(module)
+    remember_variables(loaded.namespace)
     definitions = _top_level_definitions(tree)
     loaded.config = _configure(path, loaded, definitions, overrides or {}, defaults or {})
     loaded.programs = _find_programs(path, module, definitions, loaded, _made_by(tree))
@@ -125,7 +127,7 @@ def _execute(
         sys.path.append(folder)
     imported_before = set(sys.modules)
     try:
-        with recording_spans(path):
+        with recording_spans(path), remembering_names(path):
             exec(code, vars(module))
     except Interrupted:
         raise
@@ -236,7 +238,7 @@ def _find_programs(
             name, Span(fn.__code__.co_firstlineno, 1, fn.__code__.co_firstlineno, 2)
         )
         try:
-            with recording_spans(path):
+            with recording_spans(path), remembering_names(path):
                 sop = fn()
         except Interrupted:
             raise
@@ -254,6 +256,7 @@ def _find_programs(
                 )
             )
             continue
+        remember_variables({name: sop}, LOCAL)  # its output is called after the builder
         programs.append(Program(name, sop, span))
     return programs
 
@@ -266,14 +269,16 @@ def _all_defaulted(fn: types.FunctionType) -> bool:
 
 
 def _exception(code: str, e: BaseException, path: str, when: str) -> Diagnostic:
-    span = traceback_span(e.__traceback__, path) or Span(1, 1, 1, 2)
+    """The exception where it was raised: in the file, or in a helper module it imports (with
+    the calls that led there); line 1 when no user code was running."""
+    site = traceback_site(e.__traceback__, path) or Site(Span(1, 1, 1, 2))
     if isinstance(e, SystemExit):
         message = f"the file called sys.exit({e.code!r}) {when}"
     elif isinstance(e, MemoryError):
         message = f"MemoryError {when}: the worker's memory limit was reached"
     else:
         message = f"{type(e).__name__} {when}: {described(e)}"
-    return Diagnostic(code, message, span)
+    return Diagnostic.at(site, code, message)
 
 
 def described(e: BaseException) -> str:

@@ -23,6 +23,11 @@ class Problem:
     message: str
     related: list[tuple[rasp.RASPExpr, str]]
 
+    @property
+    def text(self) -> str:
+        """The message as reports show it, after the operation it is about."""
+        return f"`{display_name(self.expr)}` ({type(self.expr).__name__}): {self.message}"
+
 
 def walk(program: rasp.RASPExpr) -> Iterator[rasp.RASPExpr]:
     """Every expression reachable from `program`, children before parents, each once."""
@@ -45,29 +50,8 @@ _CONSTANTS = (rasp.Full, rasp.ConstantSOp, rasp.ConstantSelector)
 
 
 def static_problems(program: rasp.SOp) -> list[Problem]:
-    problems = []
     exprs = list(walk(program))
-    for expr in exprs:
-        if isinstance(expr, _CONSTANTS):
-            problems.append(Problem("RASP305", expr, _constant_message(expr), []))
-        elif isinstance(expr, _COMPOSITES):
-            problems.append(_composite_problem(expr))
-        elif (unsupported := validating._static_validate_expr(expr)) is not None:
-            problems.append(
-                Problem("RASP301", expr, encoding_message(expr, unsupported.reason), [])
-            )
-        for child in expr.children:
-            if isinstance(child, rasp.LengthType):
-                problems.append(
-                    Problem(
-                        "RASP304",
-                        expr,
-                        "uses rasp.length, which evaluates but does not compile; use "
-                        "`lib.make_length()` (from tracr.compiler import lib), which computes "
-                        "the length with an attention layer",
-                        [],
-                    )
-                )
+    problems = [p for expr in exprs for p in expression_problems(expr)]
     if not any(isinstance(e, rasp.TokensType) for e in exprs):
         problems.append(
             Problem(
@@ -77,6 +61,30 @@ def static_problems(program: rasp.SOp) -> list[Problem]:
                 "input tokens onwards: make it read them, e.g. use "
                 "rasp.SequenceMap(lambda i, t: i, rasp.indices, rasp.tokens) where it uses "
                 "rasp.indices",
+                [],
+            )
+        )
+    return problems
+
+
+def expression_problems(expr: rasp.RASPExpr) -> list[Problem]:
+    """What tracr cannot compile in this one expression (its children are judged on their
+    own): for a program, and for the REPL's echo of a definition."""
+    problems = []
+    if isinstance(expr, _CONSTANTS):
+        problems.append(Problem("RASP305", expr, _constant_message(expr), []))
+    elif isinstance(expr, _COMPOSITES):
+        problems.append(_composite_problem(expr))
+    elif (unsupported := validating._static_validate_expr(expr)) is not None:
+        problems.append(Problem("RASP301", expr, encoding_message(expr, unsupported.reason), []))
+    if any(isinstance(child, rasp.LengthType) for child in expr.children):
+        problems.append(
+            Problem(
+                "RASP304",
+                expr,
+                "uses rasp.length, which evaluates but does not compile; use "
+                "`lib.make_length()` (from tracr.compiler import lib), which computes "
+                "the length with an attention layer",
                 [],
             )
         )

@@ -113,27 +113,37 @@ class Repl:
         return f" {self.describe_settings()} │ :help"
 
     def program_file(self) -> str:
-        """The session as a program file: the loaded file's text, the session's settings (they
-        win over the file's), then every statement that ran."""
+        """The session as a program file: every statement that ran and the text of every
+        loaded file, in the order they came, then the session's settings (last, since they
+        win over a loaded file's)."""
         s, state = self.settings, self.client.state
-        header = ['"""A program written in the rasp-studio REPL."""', ""]
-        if state.loaded_source:
-            header += [
-                f"# From {display_path(state.loaded)}, loaded with :load",
-                state.loaded_source.rstrip("\n"),
-                "",
-                "# The session",
-            ]
-        header += ["from tracr.compiler import lib", "from tracr.rasp import rasp", ""]
+        lines = ['"""A program written in the rasp-studio REPL."""', ""]
+        lines += ["from tracr.compiler import lib", "from tracr.rasp import rasp", ""]
+        for step in state.steps:
+            if step.loaded is None:
+                lines.append(step.source.rstrip("\n"))
+                continue
+            text = _without_future_imports(step.source).rstrip("\n")
+            shown = display_path(step.loaded)
+            lines += ["", f"# From {shown}, loaded with :load", text, f"# End of {shown}", ""]
         if s.get("vocab"):
-            header += [
+            lines += [
+                "",
+                "# The session's settings",
                 f"VOCAB = {set(s['vocab'])!r}",
                 f"MAX_SEQ_LEN = {s['max_seq_len']}",
                 f"EXAMPLES = [{list(s['example'])!r}]",
-                "",
             ]
-        body = [source.rstrip("\n") for source in self.client.state.sources]
-        return "\n".join(header + body) + "\n"
+        return "\n".join(lines) + "\n"
+
+
+def _without_future_imports(text: str) -> str:
+    """A loaded file's text without `from __future__` imports, which are a SyntaxError
+    anywhere but at the top of a file (annotations need no future import on Python 3.11+
+    to be written; the saved file does not evaluate them either way)."""
+    return "\n".join(
+        line for line in text.splitlines() if not line.startswith("from __future__ import")
+    )
 
 
 # -- the terminal ----------------------------------------------------------------------------------

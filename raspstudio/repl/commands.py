@@ -70,10 +70,13 @@ def _tokens(text: str, what: str = "tokens") -> list:
 
 def default_program(repl: "Repl") -> str:
     """The program a command without a name is about: `program`, else the first `make_*`
-    function in scope (a file of `make_*` builders has no `program`)."""
-    scope = repl.client.names.get("scope", [])
+    function in scope (a file of `make_*` builders has no `program`), else the SOp typed in
+    last."""
+    scope, typed = repl.client.names.get("scope", []), repl.client.names.get("sops", [])
     makers = [name for name in scope if name.startswith("make_")]
-    return "program" if "program" in scope or not makers else makers[0]
+    if "program" in scope or not (makers or typed):
+        return "program"
+    return makers[0] if makers else typed[-1]
 
 
 def _name_and_tokens(text: str) -> tuple[str, list]:

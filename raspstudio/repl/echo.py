@@ -11,7 +11,7 @@ from raspstudio.tokens import format_value
 
 def format_echo(echo: Echo) -> str:
     kind = echo.kind + (f" · {echo.encoding}" if echo.encoding else "")
-    heading = f"{echo.name} · {kind}"
+    heading = "\n".join([f"{echo.name} · {kind}", *(f"  ⚠ {w}" for w in echo.warnings)])
     if echo.error:
         return f"{heading}\n  ✗ {echo.error}"
     if echo.matrix is not None:

@@ -13,7 +13,13 @@ from raspstudio.config import Config
 from raspstudio.evidence import Evidence, ModelEvidence
 from raspstudio.pipeline import check
 from raspstudio.pipeline.load import LoadedFile, Program, load_file
-from raspstudio.pipeline.probe import RequestError, interpret, layers, run_on_input
+from raspstudio.pipeline.probe import (
+    RequestError,
+    checked_input,
+    interpret,
+    layers,
+    run_on_input,
+)
 from raspstudio.pipeline.spans import traceback_span
 from raspstudio.report import Diagnostic, ProgramReport, ProgramView
 from raspstudio.worker import analysed, repl_session
@@ -28,7 +34,7 @@ _state: dict[str, LoadedFile] = {}
 def current_path(op: str) -> str:
     """Where request `op`'s user code lives: frames there locate its errors and interrupts."""
     if op in repl_session.HANDLERS:
-        return repl_session.REPL_FILE
+        return repl_session.current_file()
     loaded = _state.get("file")
     return loaded.path if loaded else ""
 
@@ -131,12 +137,16 @@ def export(name: str) -> dict[str, Any]:
 
 def run(name: str | None, tokens: list | None) -> dict[str, Any]:
     """Interpreter and compiled-model outputs for one input (the file's first EXAMPLES
-    input when none is given), and whether they agree."""
+    input when none is given), and whether they agree; or, under "input_error", why the
+    program cannot run on that input (a mistake in the request, not in the program)."""
     loaded, program = _program(name)
-    if tokens is None:
-        if not loaded.config.examples:
-            raise RequestError("the file has no EXAMPLES to run: give the input with --input")
-        tokens = list(loaded.config.examples[0])
+    if tokens is None and not loaded.config.examples:
+        return {"program": program.name, "input_error": "the file has no EXAMPLES to run"}
+    tokens = list(loaded.config.examples[0]) if tokens is None else tokens
+    try:
+        checked_input(tokens, loaded.config)
+    except RequestError as e:
+        return {"program": program.name, "input": tokens, "input_error": str(e)}
     return run_on_input(program.name, program.sop, loaded.config, tokens)
 
 

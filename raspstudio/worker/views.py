@@ -10,8 +10,8 @@ from tracr.rasp import rasp
 
 from raspstudio.config import Config
 from raspstudio.pipeline.interpret.per_input import evaluate_each
-from raspstudio.pipeline.rasp_to_model import Compiled
-from raspstudio.pipeline.spans import display_name, span_of
+from raspstudio.pipeline.rasp_to_model import Compiled, program_names
+from raspstudio.pipeline.spans import span_of
 from raspstudio.pipeline.validate import walk
 from raspstudio.report import ExpressionView, LayerBlock, ProgramView, format_values
 from raspstudio.tokens import sorted_vocab
@@ -49,6 +49,7 @@ def describe_program(
     tokens, source = running_example(config, example)
     trace = evaluate_each(program, [tokens], causal=config.causal).trace(0)
     places = _placements(compiled.summary.blocks) if compiled else {}
+    names = compiled.names if compiled else program_names(program)
     view = ProgramView(name, tokens, source, compiled=compiled is not None)
     for expr in walk(program):
         span = span_of(expr)
@@ -59,7 +60,7 @@ def describe_program(
         view.expressions.append(
             ExpressionView(
                 span=span,
-                name=display_name(expr),
+                name=names[expr.label],
                 kind=_kind(expr),
                 encoding=None if is_selector else rasp.get_encoding(expr).value,
                 value=None

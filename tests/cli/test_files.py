@@ -1,6 +1,7 @@
 """The `rasp` command line: text output, run, compile, usage errors and exit codes."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -43,10 +44,15 @@ def test_run_reports_a_miscompilation_on_that_input():
     assert "DISAGREE" in result.stdout
 
 
-def test_run_rejects_tokens_outside_the_vocabulary():
-    result = run_rasp("run", str(SAMPLE), "--input", "a z")
-    assert result.returncode == 1
-    assert "not in the vocabulary" in result.stderr
+@pytest.mark.parametrize(
+    ("tokens", "message"),
+    [("a z", "input tokens not in the vocabulary: 'z'"), ("a b c a b c", "input length must be")],
+)
+def test_run_on_an_input_the_program_cannot_take_is_a_usage_error(tokens, message):
+    """Like an empty --input: the request is wrong, not the program (exit 2, one line)."""
+    result = run_rasp("run", str(SAMPLE), "--input", tokens)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_compile_json_lists_blocks_with_operations_and_lines():
@@ -118,11 +124,14 @@ def test_version_and_help_for_every_check_option():
     version = run_rasp("--version")
     assert version.returncode == 0 and version.stdout.startswith("rasp-studio ")
     shown = run_rasp("check", "--help").stdout
+    # Each option's entry: its line, and the indented lines of help below it.
+    entries = re.findall(r"^  (-[^\n]*(?:\n {6,}[^\n]*)*)", shown, flags=re.M)
     options = ["--vocab", "--max-seq-len", "--causal", "--mlp-exactness", "--max-inputs"]
-    for option in [*options, "--backend", "--timeout", "--format"]:
-        (line,) = [line for line in shown.splitlines() if line.strip().startswith(option)]
-        described = line.split(option, 1)[1].split(maxsplit=1)
-        assert len(described) == 2 or option == "--backend", f"{option} has no help"
+    options += ["--backend", "--timeout", "--output-format", "--select", "--ignore", "--exclude"]
+    for option in options:
+        (entry,) = [e for e in entries if e.startswith(option)]
+        words = re.sub(r"^\S+( [A-Z{][^ ]*)?(, --\S+( [A-Z{][^ ]*)?)?", "", entry).split()
+        assert len(words) >= 3, f"{option} has no help: {entry!r}"
     assert "exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error" in shown
 
 
@@ -135,8 +144,8 @@ def test_run_without_input_runs_the_files_first_example(tmp_path):
         "program = rasp.Map(lambda x: x, rasp.tokens).named('same')\n"
     )
     told = run_rasp("run", str(bare))
-    assert told.returncode == 1
-    assert "the file has no EXAMPLES to run: give the input with --input" in told.stderr
+    assert told.returncode == 2
+    assert "the file has no EXAMPLES to run (give one with --input)" in told.stderr
 
 
 def test_check_one_program_of_a_file():
@@ -149,3 +158,15 @@ def test_check_one_program_of_a_file():
     missing = run_rasp("check", "--program", "nope", str(FIXTURES / "sample.py"))
     assert missing.returncode == 2
     assert "no program named 'nope' in the files checked" in missing.stderr
+
+
+def test_a_syntax_error_shows_its_line_with_a_caret(tmp_path):
+    (tmp_path / "typo.py").write_text(
+        "from tracr.rasp import rasp\nVOCAB = {1}\nprogram = rasp.Map(lambda x: x +, rasp.tokens)\n"
+    )
+    result = run_rasp("check", "typo.py", cwd=tmp_path)
+    assert result.stdout.splitlines()[:3] == [
+        "typo.py:3:33: RASP101 error: SyntaxError: invalid syntax",
+        "    program = rasp.Map(lambda x: x +, rasp.tokens)",
+        "                                    ^",
+    ]

@@ -178,3 +178,20 @@ async def test_refreshing_clients_are_told_when_more_results_arrive(refreshed: L
     assert refreshed.diagnostic_refresh_count >= 1
     assert "RASP501" in await _pull(refreshed, uri)
     assert refreshed.published == []
+
+
+async def test_unnamed_operations_are_hints_and_noqa_silences_a_warning(client, tmp_path):
+    path = tmp_path / "hinted.py"
+    path.write_text(
+        "from tracr.rasp import rasp\n\nVOCAB = {1, 2, 3}\nMAX_SEQ_LEN = 3\n\n"
+        'same = rasp.Select(rasp.tokens, rasp.tokens, rasp.Comparison.EQ).named("same")\n'
+        "count = rasp.SelectorWidth(same)\n"
+        'program = rasp.numerical(rasp.Map(lambda x: x - 2, count)).named("minus_two")\n'
+    )
+    uri = await open_document(client, path)
+    severities = {d.code: d.severity for d in client.diagnostics[uri]}
+    assert severities["RASP605"] == lsp.DiagnosticSeverity.Hint
+    assert severities["RASP602"] == lsp.DiagnosticSeverity.Warning
+    quiet = path.read_text().replace('"minus_two")\n', '"minus_two")  # noqa: RASP602\n')
+    await replace_text(client, uri, quiet, version=2)
+    assert sorted(d.code for d in client.diagnostics[uri]) == ["RASP501", "RASP605"]

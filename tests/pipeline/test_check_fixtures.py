@@ -118,9 +118,10 @@ def test_json_shape_follows_the_contract(report):
             }  # fmt: skip
         for d in f["diagnostics"]:
             assert set(d) == {
-                "code", "severity", "message", "program",
-                "line", "column", "end_line", "end_column",
+                "code", "severity", "message", "program", "path",
+                "line", "column", "end_line", "end_column", "related",
             }  # fmt: skip
+            assert d["path"] == f["path"]  # every fixture's diagnostics are in the file itself
     assert report["summary"]["errors"] == sum(
         d["severity"] == "error" for f in report["files"] for d in f["diagnostics"]
     )

@@ -38,6 +38,18 @@ def test_failure_names_the_operation_the_input_and_the_value():
     assert result.outputs[0] == [7, 5] and result.outputs[1] is None
 
 
+def test_a_numerical_aggregate_of_an_sop_that_fails_on_every_input_reports_the_failure():
+    """Every input fails before the Aggregate, so the values it averages are none at all."""
+    shifted = rasp.Map(lambda x: x + 1, rasp.tokens).named("shifted")
+    prefix = rasp.Select(rasp.indices, rasp.indices, rasp.Comparison.GEQ)
+    as_number = rasp.numerical(rasp.Map(lambda x: x, shifted))
+    program = rasp.numerical(rasp.Aggregate(prefix, as_number, default=0))
+    result = evaluate_program(program, [["a"], ["a", "b"]])
+    (failure,) = result.failures.values()
+    assert failure.code == "RASP201" and "TypeError" in failure.message
+    assert result.outputs == [None, None]
+
+
 def test_sop_returned_from_a_function_is_reported():
     length = lib.make_length()
     program = rasp.Map(lambda x: x + length, rasp.tokens)

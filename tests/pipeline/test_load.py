@@ -4,7 +4,7 @@ import textwrap
 from pathlib import Path
 
 from raspstudio.pipeline.load import load_file
-from raspstudio.pipeline.spans import span_of
+from raspstudio.pipeline.spans import site_of, span_of
 
 
 def _write(tmp_path, text: str, name: str = "prog.py"):
@@ -101,6 +101,38 @@ def make_shifted():
     )
     (program,) = load_file(str(path)).programs
     assert span_of(program.sop).line == 7
+
+
+def test_expressions_built_in_a_helper_module_are_located_there_with_the_calls(tmp_path):
+    """The helper is the user's file, tracr's `lib` is not: the site is the helper's call to
+    `lib`, and the chain leads back to the checked file's call of the helper."""
+    helper = _write(
+        tmp_path,
+        """
+        from tracr.compiler import lib
+
+
+        def length_plus(n):
+            return lib.make_length().named(f"length_plus_{n}")
+        """,
+        name="builders.py",
+    )
+    path = _write(
+        tmp_path,
+        """
+        import builders
+
+        VOCAB = {"a"}
+        program = builders.length_plus(1)
+        """,
+    )
+    (program,) = load_file(str(path)).programs
+    site = site_of(program.sop)
+    assert (site.path, site.span.line) == (str(helper.resolve()), 5)
+    assert [(c.path, c.span.line, c.message) for c in site.calls] == [
+        (None, 4, "`length_plus()` is called here")
+    ]
+    assert span_of(program.sop).line == 4  # where the checked file has it: the call
 
 
 def test_precedence_overrides_then_file_then_pyproject(tmp_path):

@@ -82,7 +82,7 @@ def test_run_check_and_layers(repl: Repl):
 def test_check_reports_diagnostics_of_a_session_definition(repl: Repl):
     repl.handle("shifted = rasp.numerical(rasp.Map(lambda x: -1, rasp.tokens))")
     shown = repl.handle(":check shifted")
-    assert "RASP602 warning" in shown and "RASP605 warning" in shown
+    assert "RASP602 warning" in shown and "RASP605 hint" in shown
 
 
 def test_trace_decodes_the_residual_stream(repl: Repl):
@@ -227,6 +227,28 @@ def test_save_after_a_load_writes_a_file_that_checks_and_keeps_what_ran(
     assert program.compiled and program.verified_inputs == 363
 
 
+def test_save_and_replay_keep_inputs_and_loads_in_the_order_they_came(
+    repl: Repl, tmp_path: Path, engine: Engine
+):
+    """A `program` typed before a :load is replaced by the file's, in the saved file and in a
+    restarted worker alike."""
+    repl.handle("program = rasp.Map(lambda x: x, rasp.tokens).named('first')")
+    repl.handle(f":load {REVERSE}")
+    repl.handle("after = rasp.Map(lambda t: t, program).named('after')")
+    target = tmp_path / "saved.py"
+    repl.handle(f":save {target}")
+    text = target.read_text()
+    assert text.index("named('first')") < text.index("# From ") < text.index("named('after')")
+    report = engine.check_file(str(target))
+    assert [d for d in report.diagnostics if d.severity == "error"] == []
+    (program,) = report.programs
+    assert program.verified_inputs == 363 and program.model.heads > 0  # reverse, not `first`
+    shown = repl.handle("import os\nos._exit(3)")
+    assert shown.endswith("your 2 earlier inputs ran again")
+    ran = repl.handle(":run program a b c").splitlines()
+    assert ran[1].split() == ["interpreter:", "c", "b", "a"]
+
+
 BUILDER = """from tracr.rasp import rasp
 
 VOCAB = set(range(10))
@@ -248,3 +270,13 @@ def test_check_of_a_loaded_make_function_keeps_the_files_configuration(repl: Rep
     path.write_text(BUILDER)
     assert "inputs (block-wise)" in repl.handle(f":load {path}")
     assert repl.handle(":check make_clipped").endswith("inputs (block-wise)")
+
+
+def test_commands_without_a_name_take_the_sop_typed_in_last(repl: Repl):
+    repl.handle("shifted = rasp.Map(lambda x: x, rasp.tokens)")
+    repl.handle("doubled = rasp.Map(lambda x: x + x, rasp.tokens)")
+    repl.handle("flip = rasp.Select(rasp.indices, rasp.indices, rasp.Comparison.EQ)")
+    assert repl.handle(":layers").startswith("`doubled`: 1 layer")
+    repl.handle("shifted = rasp.Map(lambda x: x + 'x', rasp.tokens)")  # bound again: now last
+    checked = repl.handle(":check")
+    assert "`shifted` compiled" in checked, checked

@@ -29,9 +29,10 @@ def test_a_bare_name_is_echoed_under_its_name(repl: Repl):
 
 def test_several_names_and_plain_values(repl: Repl):
     shown = repl.handle("a, b = rasp.tokens, rasp.indices")
+    # rasp.tokens and rasp.indices are shared by every program: they keep their own names
     assert [line for line in shown.splitlines() if "·" in line] == [
-        "a · tokens · categorical",
-        "b · indices · categorical",
+        "tokens · tokens · categorical",
+        "indices · indices · categorical",
     ]
     assert repl.handle("6 * 7") == "42"
     assert repl.handle("print('hi')") == "hi"
@@ -106,3 +107,18 @@ def test_an_example_alone_is_enough_in_a_bare_session(repl: Repl):
     assert rev[-1].split() == ["rev", "3", "2", "1"]
     assert repl.handle(":layers rev").startswith("`rev`: 4 layers")
     assert repl.handle(":vocab 1 2 3 4").startswith("vocab: 1 2 3 4 · ")
+
+
+def test_an_error_in_a_function_an_earlier_input_defined_says_where_it_is(repl: Repl):
+    repl.handle("def inverse(x):\n    y = x - 1\n    return 1 / y")
+    shown = repl.handle("inverse(1)")
+    assert shown == (
+        "error: line 1: ZeroDivisionError: division by zero\n"
+        "  in inverse, line 3 of an earlier input: return 1 / y"
+    )
+    shown = repl.handle("def twice(x):\n    return inverse(x) * 2\n\ntwice(1)")
+    assert shown.splitlines() == [
+        "error: line 4: ZeroDivisionError: division by zero",
+        "  in twice, line 2 of this input: return inverse(x) * 2",
+        "  in inverse, line 3 of an earlier input: return 1 / y",
+    ]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_rasp
+
 ROOT = Path(__file__).parents[2]
 RASP = Path(sys.executable).parent / "rasp"
 
@@ -117,6 +119,48 @@ def test_a_typed_session(terminal: Terminal, tmp_path: Path):
         time.sleep(0.1)
     assert not terminal.alive()
     assert (tmp_path / "rasp-studio" / "repl_history").read_text().count(":layers reverse") == 1
+
+
+def _ended(term: Terminal) -> bool:
+    deadline = time.monotonic() + 30
+    while term.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not term.alive()
+
+
+def test_a_newcomers_session_ends_in_a_saved_file_that_verifies(tmp_path: Path):
+    """No file, an example, values at once, the layers, a typing error and its fix, another
+    file whose example and vocabulary take over, :save, quit; then `rasp check` of the file."""
+    term = Terminal(f"{RASP} repl --timeout 600", {"XDG_DATA_HOME": str(tmp_path)})
+    saved = tmp_path / "session.py"
+    try:
+        term.wait_for("rasp>")
+        term.type(":example 1 2 3", "Enter")
+        term.wait_for("vocab (the example's, until :vocab): 1 2 3")
+        term.type("shifted = rasp.Map(lambda x: x + 1, rasp.tokens)", "Enter")
+        assert "  shifted  2  3  4" in term.wait_for("shifted · Map · categorical")
+        term.type(":layers", "Enter")
+        term.wait_for("`shifted`: 1 layer")
+        term.type("flip = rasp.Select(rasp.indices, rasp.indices, rasp.Comparison.GEQ)", "Enter")
+        term.wait_for("← keys")
+        term.type("bad = rasp.Mapp(lambda x: x, shifted)", "Enter")
+        term.wait_for("Did you mean: 'Map'?")
+        term.type("doubled = rasp.Map(lambda x: 2 * x, shifted)", "Enter")
+        assert "  doubled  4  6  8" in term.wait_for("doubled · Map · categorical")
+        term.type(f":load {ROOT / 'programs/positional/reverse.py'}", "Enter")
+        screen = term.wait_for("vocab: a b c · max_seq_len: 5 · example: a b c")
+        assert "`program` compiled: 3 layers" in screen
+        term.type("program", "Enter")  # the file's `program`, named "reverse" there
+        assert "  reverse  c  b  a" in term.wait_for("reverse · Aggregate")
+        term.type(f":save {saved}", "Enter")
+        term.wait_for(f"wrote {saved}")
+        term.type(":quit", "Enter")
+        assert _ended(term)
+    finally:
+        term.close()
+    checked = run_rasp("check", str(saved))
+    assert checked.returncode == 0, checked.stdout
+    assert "`program` compiled: 3 layers" in checked.stdout and "verified on all" in checked.stdout
 
 
 def test_starting_with_a_file_prints_its_verdicts(tmp_path: Path):

@@ -271,6 +271,18 @@ def _name(expr: rasp.RASPExpr) -> str:
     return f"`{display_name(expr)}` ({type(expr).__name__})"
 
 
+def _unnamed_message(expr: rasp.SOp) -> str:
+    """RASP605: our views call the operation after its variable, but the compiled model's
+    residual stream (and a testbed's map of it) only knows tracr's generated label."""
+    shown = display_name(expr)
+    if shown == expr.label:
+        return f'{_name(expr)} has no name; add .named("...") so every view says what it is'
+    return (
+        f"{_name(expr)} has no .named() name, so the compiled model's residual stream and "
+        f'exported testbeds call it `{expr.label}`; add .named("{shown}")'
+    )
+
+
 def _reference_outputs(evidence: Evidence, reference: Callable, where: _Locator) -> None:
     """The file's `reference` on every input the program handled, into `evidence`.
 
@@ -366,8 +378,7 @@ def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list
                 where.diagnostic(
                     "RASP605",
                     expr,
-                    f'{_name(expr)} has no name; add .named("...") so the compiled residual '
-                    "stream and layer table say what it is",
+                    _unnamed_message(expr),
                 )
             )
     return found

@@ -41,7 +41,10 @@ def test_hints_show_only_when_selected_and_never_count_as_warnings(warned):
     assert default.stdout.splitlines()[-1].endswith("1 error, 1 warning.")
     hint = run_rasp("check", "warned.py", "--select", "RASP605", cwd=warned)
     assert _codes(hint.stdout) == ["RASP605"] and hint.returncode == 0
-    assert "warned.py:8:9: RASP605 hint: " in hint.stdout
+    assert (
+        "warned.py:8:9: RASP605 hint: `count` (SelectorWidth) has no .named() name" in hint.stdout
+    )
+    assert "call it `selector_width_" in hint.stdout and 'add .named("count")' in hint.stdout
     assert hint.stdout.splitlines()[-1].endswith("0 errors, 0 warnings.")
     everything = run_rasp("check", "warned.py", "--select", "ALL", cwd=warned)
     assert sorted(_codes(everything.stdout)) == ["RASP501", "RASP602", "RASP605"]

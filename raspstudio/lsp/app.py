@@ -19,9 +19,17 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from raspstudio.engine.file_requests import Engine
-from raspstudio.engine.worker_client import Worker
-from raspstudio.lsp import actions, commands, completion, framing, hover, inlay, lenses, symbols
+from raspstudio.lsp import (
+    actions,
+    commands,
+    completion,
+    framing,
+    hover,
+    inlay,
+    lenses,
+    stale,
+    symbols,
+)
 from raspstudio.lsp.analysis import Analyzer, uses_tracr
 from raspstudio.lsp.convert import (
     from_position,
@@ -32,7 +40,7 @@ from raspstudio.lsp.convert import (
 from raspstudio.lsp.settings import Settings, parse_settings
 from raspstudio.scratch import private_folder, replace_file
 
-PULL_WAIT = 5.0  # seconds a pull request waits for the current version's first results
+PULL_WAIT = 5.0  # seconds a client that cannot be told to pull again waits for a first result
 
 
 class Progress:
@@ -108,8 +116,8 @@ class RaspServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("rasp-studio", "0.1.0", protocol_cls=RaspProtocol)
         self.settings = Settings()
-        self.engine = Engine(Worker(timeout=self.settings.timeout))
         self.analyzer = Analyzer(self)
+        self.last_loaded = stale.LastLoaded()  # lenses and hints while the text does not load
         self.loop: asyncio.AbstractEventLoop | None = None
         self.examples: dict[str | None, list] = {}  # by uri; None: for every document
         self.warming: asyncio.Future | None = None  # the worker's start-up, begun at initialize
@@ -164,8 +172,9 @@ class RaspServer(LanguageServer):
 
     def apply_settings(self, options: Any) -> None:
         self.settings = parse_settings(options, self.settings)
-        self.engine.defaults = self.settings.defaults()
-        self.engine.worker.timeout = self.settings.timeout
+        for engine in self.analyzer.engines:
+            engine.defaults = self.settings.defaults()
+            engine.worker.timeout = self.settings.timeout
         for problem in self.settings.problems:
             self.window_show_message(
                 lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem)
@@ -231,7 +240,8 @@ def initialize(ls: RaspServer, params: lsp.InitializeParams) -> None:
 @server.feature(lsp.INITIALIZED)
 def initialized(ls: RaspServer, params: lsp.InitializedParams) -> None:
     if ls.settings.execute:  # start the worker (tracr import) while the user opens files
-        ls.warming = asyncio.ensure_future(ls.analyzer.in_engine(ls.engine.worker.ensure_started))
+        warm = lambda engine: engine.worker.ensure_started()
+        ls.warming = asyncio.ensure_future(ls.analyzer.on_every_engine(warm))
 
 
 @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -249,7 +259,8 @@ async def did_change_configuration(
 
 @server.feature(lsp.SHUTDOWN)
 def shutdown(ls: RaspServer, params: None) -> None:
-    ls.engine.close()
+    for engine in ls.analyzer.engines:
+        engine.close()
 
 
 # -- documents -------------------------------------------------------------------------------------
@@ -267,13 +278,14 @@ def did_change(ls: RaspServer, params: lsp.DidChangeTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: RaspServer, params: lsp.DidSaveTextDocumentParams) -> None:
-    ls.analyzer.schedule(params.text_document.uri, again=True)  # sibling modules may have changed
+    ls.analyzer.saved(params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: RaspServer, params: lsp.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.analyzer.forget(uri)
+    ls.last_loaded.forget(uri)
     if not ls.pulls_diagnostics:
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -287,13 +299,19 @@ def did_close(ls: RaspServer, params: lsp.DidCloseTextDocumentParams) -> None:
 async def pull_diagnostics(
     ls: RaspServer, params: lsp.DocumentDiagnosticParams
 ) -> lsp.RelatedFullDocumentDiagnosticReport:
-    if params.text_document.uri not in ls.workspace.text_documents:
+    """A client that can be told to pull again gets what the document shows now, at once, and
+    a refresh whenever that changes: holding its pull open would get it cancelled by the next
+    keystroke, and vscode-languageclient 9.0.1 clears the document's diagnostics when it
+    cancels a pull (vscode-languageserver-node #1471). A client that cannot be told waits for
+    the whole check of the current version, verification included."""
+    uri = params.text_document.uri
+    if uri not in ls.workspace.text_documents:
         return lsp.RelatedFullDocumentDiagnosticReport(items=[])  # nothing to wait for
-    # A client that cannot be told to pull again waits for the whole check, verification
-    # included; one that can gets the first results now and a refresh for the rest.
-    complete = not ls.refreshes_diagnostics
-    timeout = PULL_WAIT + (3 * ls.settings.timeout if complete else 0)
-    found = await ls.analyzer.wait_for_current(params.text_document.uri, timeout, complete)
+    if ls.refreshes_diagnostics:
+        found = ls.analyzer.results.get(uri)
+    else:
+        timeout = PULL_WAIT + 3 * ls.settings.timeout
+        found = await ls.analyzer.wait_for_current(uri, timeout, complete=True)
     return lsp.RelatedFullDocumentDiagnosticReport(
         items=found.diagnostics if found else [],
         result_id=None if found is None else f"{found.version}:{len(found.diagnostics)}",
@@ -313,15 +331,15 @@ def on_hover(ls: RaspServer, params: lsp.HoverParams) -> lsp.Hover | None:
 @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
 def on_code_lens(ls: RaspServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
     uri = params.text_document.uri
-    found = _current(uri)
-    return lenses.code_lenses(found, uri) if found else []
+    found, is_stale = ls.last_loaded.shown(uri, _current(uri))
+    return lenses.code_lenses(found, uri, is_stale) if found else []
 
 
 @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
 def on_inlay_hint(ls: RaspServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
     uri = params.text_document.uri
-    found = _current(uri)
-    return inlay.inlay_hints(found, _lines(uri), params.range) if found else []
+    found, is_stale = ls.last_loaded.shown(uri, _current(uri))
+    return inlay.inlay_hints(found, _lines(uri), params.range, is_stale) if found else []
 
 
 @server.feature(

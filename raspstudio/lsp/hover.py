@@ -6,7 +6,7 @@ from lsprotocol import types as lsp
 
 from raspstudio.lsp.analysis import Analysis
 from raspstudio.lsp.convert import contains, from_position, to_range
-from raspstudio.report import ExpressionView, ProgramView, Span
+from raspstudio.report import ExpressionView, ProgramView, Span, format_values
 
 
 def expression_at(
@@ -29,7 +29,28 @@ def expression_at(
                 found is None or _size(expr) <= _size(found[1])
             ):
                 found = (view, expr)
+    if found is not None and (primitive := _primitive_at(found[0], lines, line, column)):
+        return found[0], primitive, primitive.span
     return None if found is None else (*found, found[1].span)
+
+
+_PRIMITIVE = re.compile(r"\brasp\.(tokens|indices)\b")
+
+
+def _primitive_at(
+    view: ProgramView, lines: list[str], line: int, column: int
+) -> ExpressionView | None:
+    """`rasp.tokens` or `rasp.indices` under the position, as an argument of the operation
+    around it. They are shared by every program, so no span records where they are written:
+    the text says it, and their value on the example is the example itself, or its indices."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    for match in _PRIMITIVE.finditer(text):
+        if match.start() < column <= match.end():
+            kind = match.group(1)
+            values = view.example if kind == "tokens" else list(range(len(view.example)))
+            span = Span(line, match.start() + 1, line, match.end() + 1)
+            return ExpressionView(span, kind, kind, "categorical", format_values(values))
+    return None
 
 
 def _assigned_at(
@@ -98,11 +119,18 @@ def describe(view: ProgramView, expr: ExpressionView) -> str:
 
 
 def _labelled(matrix: str, example: list) -> str:
-    """The 0/1 matrix with the example's tokens as key (column) and query (row) labels."""
-    names = [str(t) for t in example]
-    width = max(len(n) for n in names)
-    rows = [" " * width + " " + " ".join(names)]
-    for name, row in zip(names, matrix.splitlines(), strict=False):
-        cells = [c.rjust(len(n)) for c, n in zip(row.split(), names, strict=False)]
-        rows.append(name.rjust(width) + " " + " ".join(cells))
+    """The 0/1 matrix labelled by position and token, keys as columns and queries as rows:
+    a token alone is ambiguous when it repeats (`c c a b`)."""
+    tokens = [str(t) for t in example]
+    positions = [str(i) for i in range(len(tokens))]
+    widths = [max(len(p), len(t)) for p, t in zip(positions, tokens, strict=True)]
+    left = len(positions[-1]) + 1 + max(len(t) for t in tokens)  # "12 abc"
+
+    def columns(cells: list[str]) -> str:
+        return " ".join(c.rjust(w) for c, w in zip(cells, widths, strict=False))
+
+    rows = [" " * left + " " + columns(positions), " " * left + " " + columns(tokens)]
+    for position, token, row in zip(positions, tokens, matrix.splitlines(), strict=False):
+        label = f"{position.rjust(len(positions[-1]))} {token}".ljust(left)
+        rows.append(f"{label} {columns(row.split())}")
     return "\n".join(rows)

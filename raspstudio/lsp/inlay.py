@@ -4,12 +4,16 @@ from lsprotocol import types as lsp
 
 from raspstudio.lsp.analysis import Analysis
 from raspstudio.lsp.convert import to_position
+from raspstudio.lsp.stale import STALE
 from raspstudio.report import ExpressionView
 
 MAX_LABEL = 60
 
 
-def inlay_hints(analysis: Analysis, lines: list[str], visible: lsp.Range) -> list[lsp.InlayHint]:
+def inlay_hints(
+    analysis: Analysis, lines: list[str], visible: lsp.Range, stale: bool = False
+) -> list[lsp.InlayHint]:
+    """`stale`: the analysis is an earlier version's (stale.py), and each hint says so."""
     outermost: dict[int, ExpressionView] = {}  # per line where an SOp ends: the widest one
     for view in analysis.report.views.values():
         for expr in view.expressions:  # children before parents: parents win ties
@@ -26,12 +30,16 @@ def inlay_hints(analysis: Analysis, lines: list[str], visible: lsp.Range) -> lis
         label = f"= {expr.value}"
         if len(label) > MAX_LABEL:
             label = label[: MAX_LABEL - 1] + "…"
+        tooltip = f"`{expr.name}` on the running example"
+        if stale:
+            label += STALE
+            tooltip += ", in the last version of the file that loaded"
         hints.append(
             lsp.InlayHint(
                 position=to_position(lines, line, end + 1),
                 label=label,
                 padding_left=True,
-                tooltip=f"`{expr.name}` on the running example",
+                tooltip=tooltip,
             )
         )
     return hints

@@ -4,10 +4,12 @@ from lsprotocol import types as lsp
 
 from raspstudio.lsp.analysis import Analysis
 from raspstudio.lsp.commands import SHOW_LAYERS
+from raspstudio.lsp.stale import STALE
 from raspstudio.report import FileReport, ProgramReport, counted, coverage
 
 
-def code_lenses(analysis: Analysis, uri: str) -> list[lsp.CodeLens]:
+def code_lenses(analysis: Analysis, uri: str, stale: bool = False) -> list[lsp.CodeLens]:
+    """`stale`: the analysis is an earlier version's (stale.py), and each title says so."""
     report = analysis.report
     lenses = [
         _lens(program.line, _program_title(program, report, analysis.done), uri, program)
@@ -22,6 +24,9 @@ def code_lenses(analysis: Analysis, uri: str) -> list[lsp.CodeLens]:
     first = report.programs[0] if report.programs else None
     if first is not None:
         lenses += [_lens(line, " · ".join(titles), uri, first) for line, titles in placed.items()]
+    if stale:
+        for lens in lenses:
+            lens.command.title += STALE
     return lenses
 
 

@@ -28,7 +28,13 @@ from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import Program
 from raspstudio.pipeline.rasp_to_model import Compiled, CompileFailure, compile_program
 from raspstudio.pipeline.residual_trace import output_dims
-from raspstudio.pipeline.spans import display_name, site_of, span_of, traceback_span
+from raspstudio.pipeline.spans import (
+    absorbed_spans,
+    display_name,
+    site_of,
+    span_of,
+    traceback_span,
+)
 from raspstudio.pipeline.validate import static_problems, walk
 from raspstudio.report import Diagnostic, ProgramReport, Related, Site, Span, format_values
 
@@ -271,6 +277,24 @@ def _name(expr: rasp.RASPExpr) -> str:
     return f"`{display_name(expr)}` ({type(expr).__name__})"
 
 
+def _clipping(expr: rasp.Map) -> str:
+    """Why RASP602's Map clips, and the fix. A Map of a Map is merged into one Map of the inner
+    Map's input (absorbed_spans), so the SOp in the source may well be numerical."""
+    inner = f"`{display_name(expr.inner)}`"
+    if absorbed_spans(expr):
+        return (
+            f"rasp.Map merged it with the Map it applies to, so tracr compiles one numerical Map "
+            f"of the categorical {inner}: an MLP whose ReLU clips negative outputs to 0. Pass "
+            "simplify=False to rasp.Map to keep the two Maps apart (a numerical Map of a "
+            "numerical SOp keeps negative values), or keep the outputs non-negative"
+        )
+    return (
+        f"tracr compiles a numerical Map of the categorical {inner} to an MLP whose ReLU clips "
+        "negative outputs to 0; keep the outputs non-negative (add an offset), or make the Map "
+        "categorical"
+    )
+
+
 def _unnamed_message(expr: rasp.SOp) -> str:
     """RASP605: our views call the operation after its variable, but the compiled model's
     residual stream (and a testbed's map of it) only knows tracr's generated label."""
@@ -364,8 +388,7 @@ def _warnings(program: Program, evaluation: Evaluation, where: _Locator) -> list
                         "RASP602",
                         expr,
                         f"{_name(expr)} is numerical and outputs negative values on input {xs} "
-                        f"({format_values(values)}); tracr compiles a numerical Map of a "
-                        "categorical SOp to an MLP whose ReLU clips negative outputs to 0",
+                        f"({format_values(values)}); {_clipping(expr)}",
                     )
                 )
         if (

@@ -35,6 +35,30 @@ async def test_hover_on_a_selector_shows_its_attention_pattern(client: LanguageC
     assert "a 0 0 1" in text and "c 1 0 0" in text  # query a selects key c
 
 
+async def test_selector_rows_and_columns_say_the_position_as_well_as_the_token(
+    client: LanguageClient, tmp_path
+):
+    """`c c a b`: a token alone would label two rows alike."""
+    path = tmp_path / "repeated.py"
+    path.write_text(REVERSE.read_text().replace('[["a", "b", "c"],', '[["c", "c", "a", "b"],'))
+    uri = await open_document(client, path)
+    text = await _hover(client, uri, 11, 10)
+    matrix = text.split("```")[1].strip("\n").splitlines()
+    assert matrix[:2] == ["    0 1 2 3", "    c c a b"]
+    assert matrix[2:4] == ["0 c 0 0 0 1", "1 c 0 0 1 0"]
+
+
+async def test_hover_on_tokens_inside_an_operation_shows_tokens(client: LanguageClient):
+    uri = await open_document(client, REVERSE)
+    line = REVERSE.read_text().splitlines()[12]  # program = rasp.Aggregate(flip, rasp.tokens)
+    text = await _hover(client, uri, 12, line.index("rasp.tokens") + 7)
+    assert text.startswith("**`tokens`** · tokens · categorical")
+    assert "`['a', 'b', 'c']`" in text
+    line = REVERSE.read_text().splitlines()[11]  # flip = rasp.Select(rasp.indices, ...)
+    text = await _hover(client, uri, 11, line.index("rasp.indices") + 6)
+    assert text.startswith("**`indices`** · indices") and "`[0, 1, 2]`" in text
+
+
 async def test_hover_on_the_output_names_its_attention_head(client: LanguageClient):
     uri = await open_document(client, REVERSE)
     text = await _hover(client, uri, 12, 12)

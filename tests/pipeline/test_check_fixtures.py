@@ -94,6 +94,25 @@ def test_miscompilation_message_carries_the_smallest_counterexample(report):
     )
 
 
+def test_negative_outputs_of_a_merged_map_say_what_was_merged_and_the_fix(report):
+    """`minus_two` is written as a Map of the numerical `as_number`, but rasp.Map merged the
+    two into one Map of the categorical tokens: the message must not call the inner SOp
+    categorical without saying why, and gives the fix that keeps them apart (it compiles)."""
+    diagnostics = _file(report, "negative_numerical_map.py")["diagnostics"]
+    (warning,) = [d["message"] for d in diagnostics if d["code"] == "RASP602"]
+    assert "merged it with the Map it applies to" in warning
+    assert "categorical `tokens`" in warning and "simplify=False" in warning
+
+
+def test_the_merged_maps_fix_checks_clean(tmp_path):
+    source = (FIXTURES / "negative_numerical_map.py").read_text()
+    fixed = source.replace("x - 2, as_number)", "x - 2, as_number, simplify=False)")
+    assert fixed != source
+    (tmp_path / "fixed.py").write_text(fixed)
+    (checked,) = check_json(tmp_path / "fixed.py")["files"]
+    assert checked["diagnostics"] == [] and checked["programs"][0]["verified_inputs"] > 0
+
+
 def test_map_of_a_fraction_is_explained_as_a_value_set_gap(report):
     diagnostics = _file(report, "map_of_fraction.py")["diagnostics"]
     (hint,) = [d["message"] for d in diagnostics if d["code"] == "RASP603"]

@@ -54,6 +54,17 @@ async def test_run_on_input_compares_interpreter_and_model(client: LanguageClien
     assert result["agree"] is True
 
 
+async def test_run_on_a_token_outside_the_vocabulary_says_which(client: LanguageClient):
+    """The program is fine, the input is not: the error says what is wrong with the input
+    rather than that the file cannot be run."""
+    uri = await open_document(client, REVERSE)
+    with pytest.raises(JsonRpcException) as raised:
+        await _run(client, "rasp.server.runOnInput", uri, "a z")
+    message = str(raised.value)
+    assert "input tokens not in the vocabulary: 'z'" in message
+    assert "cannot be run" not in message
+
+
 async def test_run_on_input_uses_the_unsaved_text(client: LanguageClient, tmp_path: Path):
     text = REVERSE.read_text().replace('VOCAB = {"a", "b", "c"}', 'VOCAB = {"a", "b", "c", "z"}')
     uri = await open_document(client, tmp_path / "edited.py", text)

@@ -2,16 +2,20 @@
 
     .venv/bin/python benchmarks/lsp_latency.py [--edits 50] [--debounce-ms MS]
 
-Starts the server with pygls's `LanguageClient` (push diagnostics, `$/progress`), opens
-programs/positional/reverse.py and waits for its first full analysis (the worker is then warm).
-Then it makes one edit at a time, alternately changing a comment and a constant inside a lambda
-(`+ 0 * k`, so every version is new text but the program stays correct), and for each edit
-measures, from sending `didChange`:
+Starts the server with pygls's `LanguageClient` (push diagnostics, `$/progress`, code lenses),
+opens programs/positional/reverse.py and waits for its first full analysis (the worker is then
+warm). Then it makes one edit at a time, alternately breaking a lambda (`+ 1`: RASP502, the
+program disagrees with `reference`) and mending it with a new constant (`+ 0 * k`), so every
+version is new text and every edit changes what the editor must show. For each edit it
+measures, from sending `didChange` (the server's debounce, 50 ms by default, is included):
 
-  first diagnostics  the first `publishDiagnostics` carrying the new version (the load stage;
-                     the server's debounce, 50 ms by default, is included);
-  verified           the end of that version's analysis (its `$/progress` end), after which the
-                     program's code lens must read "✓ program: … verified on N inputs".
+  first stage        the first results of the new text (its "loaded" `$/progress` report);
+  final diagnostics  the `publishDiagnostics` after which the client holds what it holds once
+                     the analysis is over (the server sends a set only when it changed);
+  final lens         the first code lens answer (asked every 20 ms) with the program's title
+                     that the lens keeps once the analysis is over: "✓ program: … verified on
+                     N inputs" after a mend, "✗ …" after a break (both checked);
+  verified           the end of that version's analysis (its `$/progress` end).
 """
 
 import argparse
@@ -48,8 +52,9 @@ CAPABILITIES = lsp.ClientCapabilities(
 class Seen:
     """What the server sent, with arrival times (time.perf_counter())."""
 
-    published: dict[int, float] = field(default_factory=dict)  # version -> first publish
+    published: list[tuple[float, list[str]]] = field(default_factory=list)  # (time, codes)
     begun: list[tuple[float, str]] = field(default_factory=list)  # (time, progress token)
+    loaded: dict[str, float] = field(default_factory=dict)  # progress token -> its first stage
     ended: dict[str, float] = field(default_factory=dict)  # progress token -> its end
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -59,9 +64,8 @@ def make_client(seen: Seen) -> LanguageClient:
 
     @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def published(params: lsp.PublishDiagnosticsParams) -> None:
-        if params.version is not None:
-            seen.published.setdefault(params.version, time.perf_counter())
-            seen.changed.set()
+        seen.published.append((time.perf_counter(), [str(d.code) for d in params.diagnostics]))
+        seen.changed.set()
 
     @client.feature(lsp.WINDOW_WORK_DONE_PROGRESS_CREATE)
     def create_progress(params: lsp.WorkDoneProgressCreateParams) -> None:
@@ -72,6 +76,8 @@ def make_client(seen: Seen) -> LanguageClient:
         kind = params.value.get("kind") if isinstance(params.value, dict) else None
         if kind == "begin":
             seen.begun.append((time.perf_counter(), str(params.token)))
+        elif kind == "report" and params.value.get("message") == "loaded":
+            seen.loaded.setdefault(str(params.token), time.perf_counter())
         elif kind == "end":
             seen.ended[str(params.token)] = time.perf_counter()
         seen.changed.set()
@@ -94,16 +100,54 @@ async def wait_until(seen: Seen, condition, what: str) -> None:
             await asyncio.wait_for(seen.changed.wait(), left)
 
 
-async def analysed(seen: Seen, version: int, since: float) -> tuple[float, float]:
-    """Seconds from `since` to the first publish of `version` and to its analysis's end."""
-    await wait_until(seen, lambda: version in seen.published, f"diagnostics for v{version}")
+@dataclass
+class Latency:
+    """Seconds from an edit to each of its moments (see the module docstring)."""
+
+    first_stage: float
+    final_diagnostics: float
+    final_lens: float
+    verified: float
+    lens: str  # the program's final lens title
+
+
+async def analysed(client: LanguageClient, seen: Seen, uri: str, since: float) -> Latency:
+    """Watch the analysis of the text sent at `since`, asking for code lenses all along."""
+    lenses: list[tuple[float, str]] = []
 
     def ended() -> str | None:
         tokens = [token for began, token in seen.begun if began >= since]
         return tokens[0] if tokens and tokens[0] in seen.ended else None
 
-    await wait_until(seen, ended, f"end of the analysis of v{version}")
-    return seen.published[version] - since, seen.ended[ended()] - since
+    while ended() is None:
+        if time.perf_counter() - since > TIMEOUT:
+            raise TimeoutError(f"no end of the analysis within {TIMEOUT:.0f} s")
+        lenses.append((time.perf_counter(), await program_lens(client, uri)))
+        await asyncio.sleep(0.02)
+    token = ended()
+    lens = await program_lens(client, uri)
+    lenses.append((time.perf_counter(), lens))
+    final = seen.published[-1][1] if seen.published else []
+    changed = [t for t, codes in seen.published if t >= since and codes == final]
+    if not changed:
+        raise AssertionError("the edit changed the diagnostics but none were sent")
+    return Latency(
+        first_stage=seen.loaded[token] - since,
+        final_diagnostics=changed[0] - since,
+        final_lens=_settled_at(lenses, lens) - since,
+        verified=seen.ended[token] - since,
+        lens=lens,
+    )
+
+
+def _settled_at(seen: list[tuple[float, str]], final: str) -> float:
+    """When the values seen (in order) became `final` for good."""
+    at = seen[-1][0]
+    for when, value in reversed(seen):
+        if value != final:
+            break
+        at = when
+    return at
 
 
 async def program_lens(client: LanguageClient, uri: str) -> str:
@@ -115,11 +159,9 @@ async def program_lens(client: LanguageClient, uri: str) -> str:
 
 
 def edited(text: str, k: int) -> str:
-    """Version k of the file: a new comment (odd k) or a new constant in a lambda (even k)."""
-    if k % 2:
-        return text + f"\n# edit {k}\n"
+    """Version k of the file: the lambda broken (odd k) or mended with a new constant (even k)."""
     assert LAMBDA in text
-    return text.replace(LAMBDA, f"{LAMBDA} + 0 * {k}")
+    return text.replace(LAMBDA, f"{LAMBDA} + 1" if k % 2 else f"{LAMBDA} + 0 * {k}")
 
 
 def percentiles(seconds: list[float]) -> str:
@@ -166,14 +208,13 @@ async def main(edits: int, debounce_ms: float | None) -> None:
             )
         )
     )
-    first, whole = await analysed(seen, 1, started)
-    lens = await program_lens(client, uri)
+    opened = await analysed(client, seen, uri, started)
     print(
-        f"open (worker warming up): first diagnostics {first * 1000:.0f} ms, "
-        f"verified {whole * 1000:.0f} ms: {lens}"
+        f"open (worker warming up): first stage {opened.first_stage * 1000:.0f} ms, "
+        f"verified {opened.verified * 1000:.0f} ms: {opened.lens}"
     )
 
-    to_first, to_verified = [], []
+    latencies = []
     for k in range(1, edits + 1):
         version = k + 1
         sent = time.perf_counter()
@@ -185,12 +226,11 @@ async def main(edits: int, debounce_ms: float | None) -> None:
                 ],
             )
         )
-        first, whole = await analysed(seen, version, sent)
-        lens = await program_lens(client, uri)
-        if not (lens.startswith("✓ program:") and "verified" in lens):
-            raise AssertionError(f"edit {k}: the program's lens reads {lens!r}")
-        to_first.append(first)
-        to_verified.append(whole)
+        latency = await analysed(client, seen, uri, sent)
+        good = latency.lens.startswith("✓ program:") and "verified" in latency.lens
+        if good == bool(k % 2) or (k % 2 and not latency.lens.startswith("✗")):
+            raise AssertionError(f"edit {k}: the program's lens reads {latency.lens!r}")
+        latencies.append(latency)
 
     await client.shutdown_async(None)
     client.exit(None)
@@ -200,11 +240,17 @@ async def main(edits: int, debounce_ms: float | None) -> None:
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {machine()}")
     debounce = "server default" if debounce_ms is None else f"{debounce_ms:g} ms"
-    print(f"{edits} edits of {PROGRAM.relative_to(ROOT)}, one at a time, each verified")
+    print(f"{edits} edits of {PROGRAM.relative_to(ROOT)}, one at a time, each analysed to the end")
     print(f"(debounce: {debounce}):")
-    print(f"  didChange -> first diagnostics  {percentiles(to_first)}")
-    print(f"  didChange -> verified (lens ✓)  {percentiles(to_verified)}")
-    print(f"last lens: {lens}")
+    for what, name in (
+        ("first stage", "first_stage"),
+        ("final diagnostics", "final_diagnostics"),
+        ("final lens", "final_lens"),
+        ("verified", "verified"),
+    ):
+        found = [getattr(latency, name) for latency in latencies]
+        print(f"  didChange -> {what:<18} {percentiles(found)}")
+    print(f"last lens: {latencies[-1].lens}")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,18 @@ PROFILES = ["neovim@v0.7.0", "visual-studio-code"]
 SETTLE_TIMEOUT = 60.0
 
 
+def pulling_capabilities(refresh: bool) -> lsp.ClientCapabilities:
+    """VS Code's profile, pulling diagnostics (with or without `workspace/diagnostic/refresh`)."""
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.text_document.diagnostic = lsp.DiagnosticClientCapabilities(
+        related_document_support=False
+    )
+    capabilities.workspace.diagnostics = lsp.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=refresh
+    )
+    return capabilities
+
+
 def client_fixture(
     options: dict | None = None,
     profiles: list[str] | None = None,

@@ -1,16 +1,21 @@
-"""Analysing documents as they are edited: coalesced, one at a time, never older than shown.
+"""Analysing documents as they are edited: coalesced, in order per document, never older than
+shown, and never flickering.
 
 Each edit restarts a short quiet timer for its document; when it expires, the document's latest
-text is checked by the engine in the one engine thread (the worker serves one file at a time).
+text is checked by an engine of the pool (lanes.py: two engines, each with its own worker, so a
+document looping until its timeout holds up no other document; its own checks stay in order).
 However fast the typing, a check starts at most `MAX_WAIT` after the first edit it has not seen.
 The engine yields a report after each stage, and each is published at once, so cheap results
-(load, evaluation, validation) appear before verification finishes.
+(load, evaluation, validation) appear before verification finishes. A stage replaces only what
+the same stage found before (findings.py): a later stage's findings on the previous version
+stay until that stage runs again. The document's diagnostics are sent only when they change.
 
 A check is not cancelled because the text moved on: cancelling on every keystroke would mean
 no diagnostics at all while typing, and an interrupt that lands in native code costs a worker
 restart. It finishes and is published with its own version, unless a newer version's results
 are already out; the next check then starts at once. Only a check still running `STALE_LIMIT`
 after its text changed (a program looping until the timeout, say) is stopped for the new text.
+A save of the text last checked checks nothing.
 """
 
 import asyncio
@@ -18,7 +23,6 @@ import copy
 import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +30,11 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types as lsp
 from pygls import uris
 
+from raspstudio.engine.file_requests import Engine
+from raspstudio.engine.worker_client import Worker
 from raspstudio.lsp.convert import to_diagnostic
+from raspstudio.lsp.findings import DocumentFindings, Stage, staged
+from raspstudio.lsp.lanes import Lane, Lanes
 from raspstudio.report import FileReport
 from raspstudio.syntax import syntax_diagnostics
 
@@ -36,6 +44,7 @@ if TYPE_CHECKING:
 MAX_WAIT = 1.0  # seconds: the longest an edit waits for a check while typing goes on
 STALE_LIMIT = 3.0  # seconds a check may run on after its text changed before it is stopped
 TAKE_GUARD = 30.0  # seconds; the event loop hands over a text at once unless it is stopping
+WHOLE_FILE: Stage = ("load", None)  # the one stage of a file that is not run (not ours, untrusted)
 
 
 @dataclass
@@ -44,7 +53,7 @@ class Analysis:
 
     version: int
     report: FileReport
-    diagnostics: list[lsp.Diagnostic]
+    diagnostics: list[lsp.Diagnostic]  # what the document shows (findings.py), not only report's
     done: bool  # every stage has run (verification included)
     views_changed: bool = field(default=False, compare=False)
 
@@ -58,38 +67,27 @@ def path_of(uri: str) -> str:
 class Analyzer:
     def __init__(self, server: "RaspServer"):
         self.server = server
-        self.engine_thread = ThreadPoolExecutor(1, thread_name_prefix="rasp-engine")
+        self.lanes = Lanes(lambda: Engine(Worker(timeout=server.settings.timeout)))
         self.results: dict[str, Analysis] = {}
+        self._findings: dict[str, DocumentFindings] = {}
         self._timers: dict[str, asyncio.Task] = {}
         self._published: dict[str, asyncio.Event] = {}
-        self._running: str | None = None  # the uri the engine thread is checking
-        self._running_since = 0.0  # when that check started (time.monotonic)
+        self._running: dict[str, tuple[Lane, float]] = {}  # uri -> its lane, since when
         self._unchecked: dict[str, float] = {}  # uri -> when its first unchecked edit came
-        self._queued: set[str] = set()  # uris with a check waiting for the engine thread
-        self._checked: dict[str, int] = {}  # uri -> the last version a check started on
-        self._job: object | None = None  # the in_engine call the engine thread is running
+        self._queued: set[str] = set()  # uris with a check waiting for a lane
+        self._checked: dict[str, tuple[int, str]] = {}  # uri -> version and text last checked
 
-    async def in_engine(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run `fn` in the engine thread, after whatever is queued there.
+    @property
+    def engines(self) -> list[Engine]:
+        return [lane.engine for lane in self.lanes.all]
 
-        Cancelling the awaiting task (a client's `$/cancelRequest`) drops `fn` if it has not
-        started, and stops its worker request if it has.
-        """
-        job = object()
+    async def in_engine(self, fn: Callable[..., Any], *args: Any, uri: str | None = None) -> Any:
+        """`fn(engine, *args)` on an engine of the pool (the one checking `uri`, if any)."""
+        return await self.lanes.for_document(uri).run(uri, fn, *args)
 
-        def run() -> Any:
-            self._job = job
-            try:
-                return fn(*args)
-            finally:
-                self._job = None
-
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self.engine_thread, run)
-        except asyncio.CancelledError:
-            if self._job is job:
-                self.server.engine.worker.cancel()
-            raise
+    async def on_every_engine(self, fn: Callable[[Engine], Any]) -> None:
+        """`fn(engine)` on each engine, in its own thread (start or restart the workers)."""
+        await asyncio.gather(*(lane.run(None, fn) for lane in self.lanes.all))
 
     def schedule(self, uri: str, again: bool = False) -> None:
         """Analyse `uri`'s latest text once its edits pause (or MAX_WAIT after the first);
@@ -101,16 +99,25 @@ class Analyzer:
             timer.cancel()
         now = time.monotonic()
         first = self._unchecked.setdefault(uri, now)
-        if self._running == uri and now - self._running_since > STALE_LIMIT:
-            self.server.engine.worker.cancel()  # stuck on text that is gone: stop it
+        lane, since = self._running.get(uri, (None, now))
+        if lane is not None and now - since > STALE_LIMIT:
+            lane.engine.worker.cancel()  # stuck on text that is gone: stop it
         quiet = min(self.server.settings.debounce, max(0.0, first + MAX_WAIT - now))
         self._timers[uri] = asyncio.ensure_future(self._after_quiet(uri, quiet))
+
+    def saved(self, uri: str) -> None:
+        """A save checks the text again only if it is not the text last checked."""
+        document = self.server.workspace.text_documents.get(uri)
+        checked = self._checked.get(uri)
+        if document is not None and (checked is None or checked[1] != document.source):
+            self.schedule(uri)
 
     def forget(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
         self.results.pop(uri, None)
+        self._findings.pop(uri, None)
         self._unchecked.pop(uri, None)
         self._checked.pop(uri, None)
 
@@ -152,14 +159,15 @@ class Analyzer:
         try:
             if not uses_tracr(text):  # any other Python file: not ours to run
                 self._unchecked.pop(uri, None)
-                self._publish(uri, version, FileReport(path_of(uri)), True)
+                self._publish(uri, version, FileReport(path_of(uri)), document.lines, object())
             elif not self.server.settings.execute:  # an untrusted workspace: run nothing
                 self._unchecked.pop(uri, None)
                 found = syntax_diagnostics(text, path_of(uri))
-                self._publish(uri, version, FileReport(path_of(uri), diagnostics=found), True)
+                report = FileReport(path_of(uri), diagnostics=found)
+                self._publish(uri, version, report, document.lines, object())
             else:
                 self._queued.add(uri)
-                await self.in_engine(self._check, uri, progress)
+                await self.in_engine(self._check, uri, progress, uri=uri)
         finally:
             self._queued.discard(uri)
             progress.end()
@@ -169,59 +177,86 @@ class Analyzer:
         self._queued.discard(uri)  # edits from now on need a check of their own
         self._unchecked.pop(uri, None)
         document = self.server.workspace.text_documents.get(uri)
-        if document is None or self._checked.get(uri) == document.version:
+        checked = self._checked.get(uri)
+        if document is None or (checked is not None and checked[0] == document.version):
             return None
-        self._checked[uri] = document.version
+        self._checked[uri] = document.version, document.source
         return document.version, document.source
 
-    def _check(self, uri: str, progress: Any) -> None:
-        """Engine thread: every stage of the check, each handed to the event loop to publish."""
+    def _check(self, engine: Engine, uri: str, progress: Any) -> None:
+        """A lane's thread: every stage of the check, each handed to the event loop to publish."""
         loop = self.server.loop
-        settings, engine = self.server.settings, self.server.engine
+        settings = self.server.settings
         taken = asyncio.run_coroutine_threadsafe(_call(self._take, uri), loop).result(TAKE_GUARD)
         if taken is None:
             return
         version, text = taken
-        self._running, self._running_since = uri, time.monotonic()
+        lines, check = text.splitlines(True), object()
+        lane = next(lane for lane in self.lanes.all if lane.engine is engine)
+        self._running[uri] = lane, time.monotonic()
         try:
             steps = engine.check_steps(
-                path_of(uri),
-                text,
-                settings.overrides(),
-                self.server.example_for(uri),
-                views=True,
+                path_of(uri), text, settings.overrides(), self.server.example_for(uri), views=True
             )
-            for step, report in enumerate(steps):
+            for step, (stage, report) in enumerate(staged(steps)):
                 if self.version(uri) is None:
                     return  # closed
                 snapshot = copy.deepcopy(report)
                 done = step == 2 * len(report.programs)
-                loop.call_soon_threadsafe(self._publish, uri, version, snapshot, done)
+                publish = (uri, version, snapshot, lines, check, stage, done)
+                loop.call_soon_threadsafe(self._publish, *publish)
                 loop.call_soon_threadsafe(progress.report, _stage(step, report))
-            loop.call_soon_threadsafe(self._finish, uri, version)
+            loop.call_soon_threadsafe(self._finish, uri, version, lines, check)
         finally:
-            self._running = None
+            self._running.pop(uri, None)
 
-    def _publish(self, uri: str, version: int, report: FileReport, done: bool = False) -> None:
+    def _publish(
+        self,
+        uri: str,
+        version: int,
+        report: FileReport,
+        lines: list[str],
+        check: object,
+        stage: Stage = WHOLE_FILE,
+        done: bool = True,
+    ) -> None:
+        """Event loop: the report of the check `check` of `version` after `stage`, checked in
+        `lines`."""
         document = self.server.workspace.text_documents.get(uri)
         previous = self.results.get(uri)
         if document is None or (previous is not None and previous.version > version):
             return
-        diagnostics = [to_diagnostic(d, uri, document.lines) for d in report.diagnostics]
+        found = [to_diagnostic(d, uri, lines) for d in report.diagnostics]
+        findings = self._findings.setdefault(uri, DocumentFindings())
+        findings.add(check, stage, found, lines, done)
+        self._show(uri, version, report, done, findings.shown(document.lines))
+
+    def _finish(self, uri: str, version: int, lines: list[str], check: object) -> None:
+        """A run that ended early (a program failed) is complete all the same."""
+        found = self.results.get(uri)
+        findings = self._findings.get(uri)
+        document = self.server.workspace.text_documents.get(uri)
+        if document is None or findings is None or found is None:
+            return  # closed
+        if found.version != version or found.done:
+            return
+        findings.add(check, WHOLE_FILE, [], lines, done=True)
+        self._show(uri, version, found.report, True, findings.shown(document.lines))
+        self.server.refresh_views()
+
+    def _show(
+        self, uri: str, version: int, report: FileReport, done: bool, shown: list[lsp.Diagnostic]
+    ) -> None:
+        """Record the analysis; send its diagnostics if they changed, and ask for views again
+        if what they draw from changed."""
+        previous = self.results.get(uri)
         views_changed = previous is None or previous.report.views != report.views
-        self.results[uri] = Analysis(version, report, diagnostics, done, views_changed)
-        self.server.show_diagnostics(uri, version, diagnostics)
+        self.results[uri] = Analysis(version, report, shown, done, views_changed)
+        if previous is None or previous.diagnostics != shown:
+            self.server.show_diagnostics(uri, version, shown)
         if views_changed or (previous and previous.report.programs != report.programs):
             self.server.refresh_views()
         self._published.setdefault(uri, asyncio.Event()).set()
-
-    def _finish(self, uri: str, version: int) -> None:
-        """A run that ended early (a program failed) is complete all the same."""
-        found = self.results.get(uri)
-        if found is not None and found.version == version and not found.done:
-            found.done = True
-            self.server.refresh_views()
-            self._published.setdefault(uri, asyncio.Event()).set()
 
 
 async def _call(fn: Callable[..., Any], *args: Any) -> Any:

@@ -40,7 +40,7 @@ from raspstudio.lsp.convert import (
 from raspstudio.lsp.settings import Settings, parse_settings
 from raspstudio.scratch import private_folder, replace_file
 
-PULL_WAIT = 5.0  # seconds a client that cannot be told to pull again waits for a first result
+PULL_WAIT = 5.0  # seconds, beyond three worker timeouts, a pull may wait for a whole check
 
 
 class Progress:

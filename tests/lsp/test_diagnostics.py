@@ -4,7 +4,7 @@ import asyncio
 from pathlib import Path
 
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from tests.lsp_support import (
     FIXTURES,
@@ -12,6 +12,7 @@ from tests.lsp_support import (
     client_fixture,
     codes,
     open_document,
+    pulling_capabilities,
     replace_text,
     settled,
 )
@@ -83,7 +84,8 @@ async def test_sibling_modules_import_from_the_files_folder(client: LanguageClie
 async def test_a_burst_of_edits_is_analysed_once_at_its_latest_version(client: LanguageClient):
     path = ROOT / "programs/positional/reverse.py"
     uri = await open_document(client, path)
-    text = path.read_text()
+    # Each version leaves an operation unused (RASP607): diagnostics are sent only when they change.
+    text = path.read_text() + "unused = rasp.Map(lambda x: x, rasp.tokens).named('unused')\n"
     before = len(client.progress_reports)
     for version in range(2, 12):  # ten keystrokes, no pause
         client.text_document_did_change(
@@ -119,20 +121,9 @@ async def test_python_files_without_tracr_are_not_run(client: LanguageClient, tm
 # -- pull diagnostics, for clients that declare them ---------------------------------------------
 
 
-def _pulling_capabilities(refresh: bool) -> lsp.ClientCapabilities:
-    capabilities = client_capabilities("visual-studio-code")
-    capabilities.text_document.diagnostic = lsp.DiagnosticClientCapabilities(
-        related_document_support=False
-    )
-    capabilities.workspace.diagnostics = lsp.DiagnosticWorkspaceClientCapabilities(
-        refresh_support=refresh
-    )
-    return capabilities
-
-
-puller = client_fixture(profiles=["vscode-pull"], capabilities=lambda: _pulling_capabilities(False))
+puller = client_fixture(profiles=["vscode-pull"], capabilities=lambda: pulling_capabilities(False))
 refreshed = client_fixture(
-    profiles=["vscode-pull-refresh"], capabilities=lambda: _pulling_capabilities(True)
+    profiles=["vscode-pull-refresh"], capabilities=lambda: pulling_capabilities(True)
 )
 
 

@@ -67,7 +67,8 @@ def layers_markdown(program: str, model: ModelSummary) -> str:
 
 
 async def _in_worker(server: "RaspServer", uri: str, title: str, call: Any) -> dict:
-    """`call(path, text)` on the document in the engine thread, with progress; its result.
+    """`call(engine, path, text)` on the document in an engine of the pool, with progress; its
+    result.
 
     Refused in untrusted workspaces, where no user code may run.
     """
@@ -76,7 +77,7 @@ async def _in_worker(server: "RaspServer", uri: str, title: str, call: Any) -> d
     progress = server.progress(title)
     try:
         result, diagnostics, error = await server.analyzer.in_engine(
-            lambda: call(path_of(uri), text)
+            lambda engine: call(engine, path_of(uri), text), uri=uri
         )
     finally:
         progress.end()
@@ -96,7 +97,7 @@ async def show_layers(server: "RaspServer", *args: Any) -> dict:
         server,
         uri,
         "Compiling",
-        lambda path, text: server.engine.compile(path, name, overrides, text),
+        lambda engine, path, text: engine.compile(path, name, overrides, text),
     )
     if result["model"] is None:
         raise CommandError(f"`{result['program']}` does not compile: {result['error']}")
@@ -115,7 +116,7 @@ async def run_on_input(server: "RaspServer", *args: Any) -> dict:
         server,
         uri,
         f"Running on {' '.join(map(str, tokens))}",
-        lambda path, text: server.engine.run(path, tokens, name, overrides, text),
+        lambda engine, path, text: engine.run(path, tokens, name, overrides, text),
     )
     if "input_error" in result:
         raise CommandError(result["input_error"])
@@ -143,8 +144,9 @@ def _require_execute(server: "RaspServer") -> None:
 
 async def restart_worker(server: "RaspServer", *args: Any) -> dict:
     _require_execute(server)
-    server.engine.worker.cancel()
-    await server.analyzer.in_engine(server.engine.worker.restart)
+    for engine in server.analyzer.engines:
+        engine.worker.cancel()
+    await server.analyzer.on_every_engine(lambda engine: engine.worker.restart())
     server.reanalyze_all()
     return {"restarted": True}
 

@@ -155,12 +155,13 @@ class Analyzer:
         if document is None or uri in self._queued:
             return  # the check already queued reads the latest text when it starts
         version, text = document.version, document.source
+        if not uses_tracr(text):  # any other Python file: not ours to run (and no progress)
+            self._unchecked.pop(uri, None)
+            self._publish(uri, version, FileReport(path_of(uri)), document.lines, object())
+            return
         progress = self.server.progress(f"Checking {Path(path_of(uri)).name}")
         try:
-            if not uses_tracr(text):  # any other Python file: not ours to run
-                self._unchecked.pop(uri, None)
-                self._publish(uri, version, FileReport(path_of(uri)), document.lines, object())
-            elif not self.server.settings.execute:  # an untrusted workspace: run nothing
+            if not self.server.settings.execute:  # an untrusted workspace: run nothing
                 self._unchecked.pop(uri, None)
                 found = syntax_diagnostics(text, path_of(uri))
                 report = FileReport(path_of(uri), diagnostics=found)

@@ -186,3 +186,26 @@ async def test_unnamed_operations_are_hints_and_noqa_silences_a_warning(client, 
     quiet = path.read_text().replace('"minus_two")\n', '"minus_two")  # noqa: RASP602\n')
     await replace_text(client, uri, quiet, version=2)
     assert sorted(d.code for d in client.diagnostics[uri]) == ["RASP501", "RASP605"]
+
+
+async def test_a_file_that_is_not_a_rasp_program_gets_no_progress(client: LanguageClient, tmp_path):
+    """Editing notes.py (no tracr in it) shows no "Checking notes.py" in the editor."""
+    notes = await open_document(client, tmp_path / "notes.py", "x = 1\n")
+    for version in range(2, 5):
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=notes, version=version),
+                content_changes=[
+                    lsp.TextDocumentContentChangeWholeDocument(text=f"x = {version}\n")
+                ],
+            )
+        )
+    # A program opened after the edits is checked after notes.py's quiet time has passed.
+    await open_document(client, ROOT / "programs/positional/reverse.py")
+    titles = [
+        r.title
+        for reports in client.progress_reports.values()
+        for r in reports
+        if isinstance(r, lsp.WorkDoneProgressBegin)
+    ]
+    assert "Checking reverse.py" in titles and "Checking notes.py" not in titles

@@ -1,8 +1,10 @@
 """Commands over LSP: show layers, run on an input, set the running example, restart, cancel."""
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
@@ -122,6 +124,23 @@ program = rasp.Map(spin, rasp.tokens).named("spin")
 """
 
 
+async def _said(fifo: Path, request: Any) -> str:
+    """A line the user's code writes to `fifo`. Read without blocking, so that a command that
+    ends without writing (the sandbox refused the FIFO) fails the test instead of hanging it."""
+    end = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        data = b""
+        while not data.endswith(b"\n"):
+            if request.done():
+                raise AssertionError(f"the command ended before its code wrote: {request!r}")
+            with contextlib.suppress(BlockingIOError):  # a writer is there, its line is not
+                data += os.read(end, 64)
+            await asyncio.sleep(0.05)
+        return data.decode()
+    finally:
+        os.close(end)
+
+
 async def test_cancelling_a_command_stops_the_users_code(client: LanguageClient, tmp_path: Path):
     # A worker timeout far beyond the guards below: only the cancel can free the worker.
     client.workspace_did_change_configuration(
@@ -135,7 +154,7 @@ async def test_cancelling_a_command_stops_the_users_code(client: LanguageClient,
         command="rasp.server.runOnInput", arguments=[program.as_uri(), "a"]
     )
     request = client.protocol.send_request(lsp.WORKSPACE_EXECUTE_COMMAND, params, msg_id="spin")
-    said = asyncio.to_thread(program.with_suffix(".fifo").read_text)  # the Map is looping
+    said = _said(program.with_suffix(".fifo"), request)  # the Map is looping
     assert await asyncio.wait_for(said, 60) == "spinning\n"
     client.protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id="spin"))
     with pytest.raises(JsonRpcException, match="canceled"):

@@ -11,6 +11,8 @@ import {
   State,
 } from "vscode-languageclient/node";
 
+import { COMMANDS, SERVER_SHOW_LAYERS } from "./commandIds";
+import { CrashHandler } from "./crashes";
 import {
   candidates,
   discover,
@@ -18,19 +20,29 @@ import {
   notInstalledMessage,
   pythonExtensionInterpreter,
 } from "./interpreter";
+import { Lifecycle } from "./lifecycle";
 import { serverExecutable } from "./serverCommand";
-import { type RaspConfiguration, serverSettings, type ServerSettings } from "./settings";
+import { needsRestart, type RaspConfiguration, serverSettings, type ServerSettings } from "./settings";
 import { type ServerState, statusText } from "./status";
 
 export const API_KEY_SECRET = "rasp.llmApiKey";
 const PYTHON_EXTENSION = "ms-python.python";
 
 export class RaspClient {
-  client: LanguageClient | undefined;
   state: ServerState = "stopped";
   example: string[] | undefined;
   private python: string | undefined;
-  private starting: Promise<LanguageClient | undefined> | undefined;
+  /** The `rasp.interpreter` setting the latest start read: only a different one restarts. */
+  private interpreterSetting: string | undefined;
+  /** A start was asked for and no stop since: a new interpreter then means a restart. */
+  private wanted = false;
+  /** Closes the notification that the server crashed for good, once one runs again. */
+  private closeCrashNotice: (() => void) | undefined;
+  private readonly lifecycle = new Lifecycle<LanguageClient>({
+    start: () => this.startWithProgress(),
+    stop: (client) => client.stop(),
+    alive: (client) => client.isRunning(),
+  });
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -40,40 +52,58 @@ export class RaspClient {
     this.show("stopped");
   }
 
+  /** The running client; undefined while none runs (one may be starting). */
+  get client(): LanguageClient | undefined {
+    return this.lifecycle.phase === "running" ? this.lifecycle.current : undefined;
+  }
+
   /** The running client, started on first use; undefined when the server cannot start. */
   ensureStarted(): Promise<LanguageClient | undefined> {
-    this.starting ??= this.start().then((client) => {
-      if (client === undefined) {
-        this.starting = undefined; // the next command tries again (after an install, say)
-      }
-      return client;
-    });
-    return this.starting;
+    this.wanted = true;
+    return this.lifecycle.ensureStarted();
   }
 
   async stop(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    this.starting = undefined;
-    if (client !== undefined) {
-      await client.stop();
-    }
+    this.wanted = false;
+    await this.lifecycle.stop();
     this.show("stopped");
   }
 
-  async restart(): Promise<LanguageClient | undefined> {
-    await this.stop();
-    return this.ensureStarted();
+  restart(): Promise<LanguageClient | undefined> {
+    this.wanted = true;
+    return this.lifecycle.restart();
   }
 
-  /** Settings changed, or the workspace became trusted: the server re-checks everything. */
+  /** A new interpreter (setting or Python extension): restart a server that runs, starts or
+   * failed to start; one never asked for stays stopped. */
+  async interpreterChanged(): Promise<void> {
+    if (this.wanted) {
+      await this.restart();
+    }
+  }
+
+  /** `rasp.*` settings changed. VS Code also reports restricted settings (`rasp.interpreter`)
+   * as changed when trust is granted, whether or not their value did: only a different
+   * interpreter restarts the server; anything else reaches the running one. */
+  async configurationChanged(affects: (section: string) => boolean): Promise<void> {
+    if (needsRestart(affects) && interpreterSetting() !== this.interpreterSetting) {
+      await this.interpreterChanged();
+    } else {
+      await this.pushSettings();
+    }
+  }
+
+  /** Settings changed, or the workspace became trusted: the server re-checks everything.
+   * A client still starting gets them once it runs (it read the old ones at initialize). */
   async pushSettings(): Promise<void> {
-    if (this.client === undefined) {
+    if (!this.lifecycle.active) {
       return;
     }
-    const settings = { rasp: currentSettings() };
-    await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings });
-    this.show(settings.rasp.execute ? "ready" : "restricted");
+    await this.lifecycle.withRunning(async (client) => {
+      const settings = { rasp: currentSettings() };
+      await client.sendNotification(DidChangeConfigurationNotification.type, { settings });
+      this.show(settings.rasp.execute ? "ready" : "restricted");
+    });
   }
 
   /** Run one of the server's `rasp.server.*` commands (starting the server if needed). */
@@ -85,31 +115,51 @@ export class RaspClient {
     return client.sendRequest(ExecuteCommandRequest.type, { command: id, arguments: args }, token);
   }
 
+  /** The LLM API key from secret storage (the server gets it in its environment). */
+  async apiKey(): Promise<string | undefined> {
+    return this.context.secrets.get(API_KEY_SECRET);
+  }
+
   setExample(tokens: string[]): void {
     this.example = tokens;
     this.show(this.state);
   }
 
-  private async start(): Promise<LanguageClient | undefined> {
+  /** Start, with the status bar item and a window progress saying so until the server runs. */
+  private startWithProgress(): Promise<LanguageClient | undefined> {
     this.show("starting");
-    const setting = vscode.workspace.getConfiguration("rasp").get<string>("interpreter");
-    const found = await discover(candidates(setting, await activePythonEnvironment()));
+    const title = "RASP: starting the language server";
+    const location = vscode.ProgressLocation.Window;
+    return Promise.resolve(vscode.window.withProgress({ location, title }, () => this.start()));
+  }
+
+  private async start(): Promise<LanguageClient | undefined> {
+    this.interpreterSetting = interpreterSetting();
+    const found = await discover(candidates(this.interpreterSetting, await activePythonEnvironment()));
     this.python = found.python;
     if (!found.installed) {
       this.reportNotInstalled(notInstalledMessage(found), found.python);
       return undefined;
     }
     this.output.appendLine(`rasp-studio ${found.detail} in ${found.python} (from ${found.source})`);
-    const apiKey = await this.context.secrets.get(API_KEY_SECRET);
+    const apiKey = await this.apiKey();
+    const crashes = new CrashHandler((message) => this.reportGivingUp(message));
     const client = new LanguageClient(
       "rasp",
       "RASP Studio",
       serverExecutable(found.python, process.env, apiKey),
-      clientOptions(this.output),
+      clientOptions(this.output, crashes),
     );
+    crashes.use(client);
     client.onDidChangeState(({ newState }) => {
-      const running = currentSettings().execute ? "ready" : "restricted";
-      this.show(newState === State.Running ? running : newState === State.Starting ? "starting" : "stopped");
+      if (newState === State.Running) {
+        this.closeCrashNotice?.();
+        this.show(currentSettings().execute ? "ready" : "restricted");
+      } else if (newState === State.Starting) {
+        this.show("starting"); // the client restarting a server that crashed
+      } else if (this.state !== "not-installed") {
+        this.show("stopped");
+      }
     });
     try {
       await client.start();
@@ -120,13 +170,25 @@ export class RaspClient {
       this.show("stopped");
       return undefined;
     }
-    this.client = client;
     if (this.example !== undefined) {
       // A new server starts from each file's EXAMPLES: give it back the user's example.
       const args = { command: "rasp.server.setExample", arguments: [this.example.join(" ")] };
       await client.sendRequest(ExecuteCommandRequest.type, args);
     }
     return client;
+  }
+
+  /** A notification, not a toast: it closes itself when a server runs again. */
+  private reportGivingUp(message: string): void {
+    this.closeCrashNotice?.();
+    const title = `RASP Studio: ${message} Run RASP: Restart Server to start it again.`;
+    const location = vscode.ProgressLocation.Notification;
+    void vscode.window.withProgress({ location, title, cancellable: true }, (_progress, token) => {
+      return new Promise<void>((resolve) => {
+        this.closeCrashNotice = resolve;
+        token.onCancellationRequested(() => resolve());
+      });
+    });
   }
 
   private reportNotInstalled(message: string, python: string): void {
@@ -147,6 +209,10 @@ export class RaspClient {
   }
 }
 
+function interpreterSetting(): string | undefined {
+  return vscode.workspace.getConfiguration("rasp").get<string>("interpreter");
+}
+
 export function currentSettings(): ServerSettings {
   const config = vscode.workspace.getConfiguration("rasp");
   const read = (key: keyof RaspConfiguration) => config.get(key) as any;
@@ -161,8 +227,9 @@ export function currentSettings(): ServerSettings {
   return serverSettings(values, vscode.workspace.isTrusted);
 }
 
-function clientOptions(output: vscode.OutputChannel): LanguageClientOptions {
+function clientOptions(output: vscode.OutputChannel, errorHandler: CrashHandler): LanguageClientOptions {
   return {
+    errorHandler,
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },
@@ -170,6 +237,17 @@ function clientOptions(output: vscode.OutputChannel): LanguageClientOptions {
     outputChannel: output,
     initializationOptions: currentSettings(),
     middleware: {
+      // A layers lens runs the palette command, which opens the rendered report beside the
+      // program; the server's own command would open the raw Markdown in the program's place.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          if (lens.command?.command === SERVER_SHOW_LAYERS) {
+            lens.command.command = COMMANDS.showLayers;
+          }
+        }
+        return lenses;
+      },
       workspace: {
         // The server asks for the `rasp` section: answer with what it reads, trust included.
         configuration: (params) =>
@@ -187,9 +265,8 @@ export async function followPythonEnvironment(rasp: RaspClient): Promise<vscode.
     return undefined;
   }
   return event(() => {
-    const setting = vscode.workspace.getConfiguration("rasp").get<string>("interpreter");
-    if (!setting && rasp.client !== undefined) {
-      void rasp.restart();
+    if (!interpreterSetting()) {
+      void rasp.interpreterChanged();
     }
   });
 }

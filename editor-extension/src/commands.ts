@@ -8,28 +8,21 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 
 import { API_KEY_SECRET, currentSettings, type RaspClient } from "./client";
+import { COMMANDS, SERVER_SHOW_LAYERS } from "./commandIds";
 import { parseExamples, parseTokens } from "./examples";
 
-export const COMMANDS = {
-  generateFromSpec: "rasp.generateFromSpec",
-  showLayers: "rasp.showLayers",
-  runOnInput: "rasp.runOnInput",
-  setExample: "rasp.setExample",
-  restartServer: "rasp.restartServer",
-  setLlmApiKey: "rasp.setLlmApiKey",
-} as const;
-
 export function registerCommands(context: vscode.ExtensionContext, rasp: RaspClient): void {
-  const handlers: Record<string, () => Promise<unknown>> = {
+  const handlers: Record<string, (...args: any[]) => Promise<unknown>> = {
     [COMMANDS.generateFromSpec]: () => generateFromSpec(rasp),
-    [COMMANDS.showLayers]: () => showLayers(context, rasp),
+    // From the palette with no arguments; from a layers code lens with its `[uri, program]`.
+    [COMMANDS.showLayers]: (uri?: string, program?: string) => showLayers(context, rasp, uri, program),
     [COMMANDS.runOnInput]: () => runOnInput(rasp),
     [COMMANDS.setExample]: () => setExample(rasp),
     [COMMANDS.restartServer]: () => rasp.restart(),
     [COMMANDS.setLlmApiKey]: () => setLlmApiKey(context, rasp),
   };
   for (const [id, handler] of Object.entries(handlers)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, () => reportErrors(handler)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args) => reportErrors(() => handler(...args))));
   }
 }
 
@@ -54,20 +47,25 @@ function raspDocument(): vscode.TextDocument | undefined {
   return document;
 }
 
-async function showLayers(context: vscode.ExtensionContext, rasp: RaspClient): Promise<unknown> {
-  const document = raspDocument();
+async function showLayers(
+  context: vscode.ExtensionContext,
+  rasp: RaspClient,
+  uri?: string,
+  program?: string,
+): Promise<unknown> {
+  const document = uri === undefined ? raspDocument()?.uri : vscode.Uri.parse(uri);
   if (document === undefined) {
     return undefined;
   }
   // open=false: the server leaves the report to us, and we open it beside the editor.
-  const result = await rasp.command("rasp.server.showLayers", [document.uri.toString(), null, false]);
+  const result = await rasp.command(SERVER_SHOW_LAYERS, [document.toString(), program ?? null, false]);
   if (result === undefined) {
     return undefined;
   }
   // A file in the extension's storage, not an untitled document: closing it asks nothing.
   const folder = vscode.Uri.joinPath(context.globalStorageUri, "layers");
   await vscode.workspace.fs.createDirectory(folder);
-  const name = `${path.basename(document.uri.path, ".py")}-${result.program}.md`;
+  const name = `${path.basename(document.path, ".py")}-${result.program}.md`;
   const report = vscode.Uri.joinPath(folder, name);
   await vscode.workspace.fs.writeFile(report, Buffer.from(result.markdown, "utf-8"));
   try {
@@ -79,12 +77,12 @@ async function showLayers(context: vscode.ExtensionContext, rasp: RaspClient): P
   return { ...result, report: report.toString() };
 }
 
-/** Tokens typed by the user, starting from the running example; undefined when dismissed. */
-function askTokens(rasp: RaspClient, title: string, prompt: string): Thenable<string | undefined> {
+/** Tokens typed by the user, starting from `value`; undefined when dismissed. */
+function askTokens(title: string, prompt: string, value?: string): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title,
     prompt: `${prompt} (numbers are numbers)`,
-    value: rasp.example?.join(" "),
+    value,
     validateInput: (text) => (parseTokens(text).length === 0 ? "Type at least one token" : undefined),
   });
 }
@@ -94,7 +92,17 @@ async function runOnInput(rasp: RaspClient): Promise<unknown> {
   if (document === undefined) {
     return undefined;
   }
-  const input = await askTokens(rasp, "RASP: Run on Input", "Input tokens, separated by spaces");
+  if (!vscode.workspace.isTrusted) {
+    // Refuse before asking for tokens that could never be used.
+    void vscode.window.showErrorMessage(
+      "RASP Studio: Run on Input runs the program, and no code runs in Restricted Mode: trust the workspace first.",
+    );
+    return undefined;
+  }
+  // The input hovers show values on (the file's first EXAMPLES, unless one was set).
+  const shown = await rasp.command("rasp.server.runningExample", [document.uri.toString()]);
+  const value = shown?.example?.map(String).join(" ") ?? rasp.example?.join(" ");
+  const input = await askTokens("RASP: Run on Input", "Input tokens, separated by spaces", value);
   if (input === undefined) {
     return undefined;
   }
@@ -113,9 +121,9 @@ async function runOnInput(rasp: RaspClient): Promise<unknown> {
 
 async function setExample(rasp: RaspClient): Promise<unknown> {
   const input = await askTokens(
-    rasp,
     "RASP: Set Running Example",
     "Tokens whose values hovers, inlay hints and lenses show, in every RASP file",
+    rasp.example?.join(" "),
   );
   if (input === undefined) {
     return undefined;
@@ -128,6 +136,20 @@ async function setExample(rasp: RaspClient): Promise<unknown> {
 }
 
 async function generateFromSpec(rasp: RaspClient): Promise<unknown> {
+  if (!(await llmConfigured(rasp))) {
+    const choice = await vscode.window.showWarningMessage(
+      "RASP: no language model is configured. Set an API key (OpenAI), or the rasp.llmBaseUrl " +
+        "setting for an OpenAI-compatible server (vLLM, llama.cpp, Ollama…).",
+      SET_KEY,
+      OPEN_SETTINGS,
+    );
+    if (choice === SET_KEY) {
+      await vscode.commands.executeCommand(COMMANDS.setLlmApiKey);
+    } else if (choice === OPEN_SETTINGS) {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "rasp.llm");
+    }
+    return undefined;
+  }
   const spec = await vscode.window.showInputBox({
     title: "RASP: Generate Program from Spec (1/2)",
     prompt: "What should the program compute?",
@@ -176,6 +198,17 @@ async function generateFromSpec(rasp: RaspClient): Promise<unknown> {
     void vscode.window.showWarningMessage(`RASP: ${result.message}`);
   }
   return result;
+}
+
+const SET_KEY = "Set LLM API Key";
+const OPEN_SETTINGS = "Open Settings";
+
+/** Whether the server will find an endpoint: a stored key, or what its environment or the
+ * settings give it (the server gets this process's environment, serverCommand.ts). */
+async function llmConfigured(rasp: RaspClient): Promise<boolean> {
+  const { llmBaseUrl } = currentSettings();
+  const env = process.env;
+  return Boolean(llmBaseUrl || env.OPENAI_BASE_URL || env.OPENAI_API_KEY || (await rasp.apiKey()));
 }
 
 async function openUntitled(source: string): Promise<void> {

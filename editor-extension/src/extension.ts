@@ -9,7 +9,6 @@ import * as vscode from "vscode";
 import { followPythonEnvironment, RaspClient } from "./client";
 import { registerCommands } from "./commands";
 import { importsTracr } from "./documents";
-import { needsRestart } from "./settings";
 
 let current: RaspClient | undefined;
 
@@ -33,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): RaspClient {
       if (!event.affectsConfiguration("rasp")) {
         return;
       }
-      void (needsRestart((s) => event.affectsConfiguration(s)) ? rasp.restart() : rasp.pushSettings());
+      void rasp.configurationChanged((section) => event.affectsConfiguration(section));
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void rasp.pushSettings()),
   );

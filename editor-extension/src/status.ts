@@ -26,7 +26,8 @@ export interface StatusText {
 export function statusText(state: ServerState, example?: string[], python?: string): StatusText {
   const shown = example && example.length > 0 ? example.join(" ") : "from EXAMPLES";
   return {
-    text: `${ICONS[state]} RASP · ${shown}`,
+    // Starting takes seconds (tens on a busy machine): say so rather than show an example.
+    text: state === "starting" ? `${ICONS[state]} RASP: starting…` : `${ICONS[state]} RASP · ${shown}`,
     tooltip:
       `RASP Studio: ${MEANING[state]}` +
       `\nRunning example: ${shown} (RASP: Set Running Example)` +

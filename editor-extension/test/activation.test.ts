@@ -10,24 +10,11 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { FakeEditor, Uri } from "./fakeVscode";
+import { codes, extension, SETTLE, useEditor, waitFor } from "./bundle";
+import { type FakeEditor, Uri } from "./fakeVscode";
 import { EXTENSION, REPO_PYTHON, ROOT } from "./paths";
 
-// `require("vscode")` in the bundle reaches whichever fake editor the running test made.
-let editor = new FakeEditor(); // replaced by each test; this one serves the import
-// (esbuild copies the module's own keys into its import: list them, read them late.)
-const vscodeModule = new Proxy({ __esModule: true } as any, {
-  get: (target, property) => (property in target ? target[property] : editor.api[property]),
-  ownKeys: (target) => [...Reflect.ownKeys(target), ...Reflect.ownKeys(editor.api)],
-  getOwnPropertyDescriptor: (target, property) =>
-    Reflect.getOwnPropertyDescriptor(target, property) ?? { configurable: true, enumerable: true },
-});
-const Module = require("node:module");
-const load = Module._load;
-Module._load = function (request: string, ...rest: unknown[]) {
-  return request === "vscode" ? vscodeModule : load.call(this, request, ...rest);
-};
-const extension = require(path.join(EXTENSION, "dist", "extension.js"));
+let editor: FakeEditor;
 
 const USES_LENGTH = `from tracr.rasp import rasp
 
@@ -37,7 +24,6 @@ MAX_SEQ_LEN = 3
 program = rasp.Map(lambda n: n, rasp.length).named("copy")
 `;
 const REVERSE = fs.readFileSync(path.join(ROOT, "programs", "positional", "reverse.py"), "utf-8");
-const SETTLE = 60_000;
 
 let folder: string;
 
@@ -45,24 +31,6 @@ function write(name: string, text: string): Uri {
   const file = path.join(folder, name);
   fs.writeFileSync(file, text);
   return Uri.file(file);
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined, timeout = SETTLE): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const found = check();
-    if (found !== undefined) {
-      return found;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function codes(diagnostics: any[]): string[] {
-  return diagnostics.map((d) => (typeof d.code === "object" ? d.code.value : d.code));
 }
 
 async function activate(): Promise<any> {
@@ -74,7 +42,7 @@ describe("activation in a stand-in VS Code", function () {
   this.timeout(120_000);
 
   beforeEach(() => {
-    editor = new FakeEditor();
+    editor = useEditor();
     editor.configuration.set("rasp.interpreter", REPO_PYTHON);
     folder = fs.mkdtempSync(path.join(os.tmpdir(), "rasp-ext-"));
   });
@@ -128,8 +96,15 @@ describe("activation in a stand-in VS Code", function () {
 
     editor.answers = ["a b c"];
     await editor.api.commands.executeCommand("rasp.runOnInput");
+    assert.equal(editor.inputBoxes[0].value, "a b c", "the box starts from the file's first EXAMPLES");
     assert.ok(
       editor.shown.some((s) => s.message === "program on a b c: interpreter c b a · compiled c b a · agree"),
+      JSON.stringify(editor.shown),
+    );
+    editor.answers = ["a z"];
+    await editor.api.commands.executeCommand("rasp.runOnInput");
+    assert.ok(
+      editor.shown.some((s) => s.kind === "error" && s.message === "input tokens not in the vocabulary: 'z'"),
       JSON.stringify(editor.shown),
     );
 
@@ -179,6 +154,46 @@ describe("activation in a stand-in VS Code", function () {
     }
   });
 
+  it("opens the layers beside the program when a layers lens is clicked", async () => {
+    const uri = write("reverse.py", REVERSE);
+    const document = await editor.open(uri, REVERSE);
+    const rasp = await activate();
+    await rasp.ensureStarted();
+    const cancel = new editor.api.CancellationTokenSource().token;
+    const lens = await waitFor("a layers lens", async () => {
+      const lenses = (await editor.codeLensProviders[0]?.provideCodeLenses(document, cancel)) ?? [];
+      return lenses.find((l: any) => /^✓ program:/.test(l.command?.title ?? ""));
+    });
+    await editor.api.commands.executeCommand(lens.command.command, ...lens.command.arguments);
+    assert.deepEqual(
+      editor.previews.map((p) => path.basename(p.fsPath)),
+      ["reverse-program.md"],
+    );
+    assert.deepEqual(editor.opened, [], "a document opened in the program's place");
+  });
+
+  it("offers to set the API key when Generate from Spec has no model to ask", async () => {
+    const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL };
+    delete process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_BASE_URL;
+    try {
+      await activate();
+      editor.choose = "Set LLM API Key";
+      editor.answers = ["sk-test-NEW-KEY"];
+      await editor.api.commands.executeCommand("rasp.generateFromSpec");
+      const [warning] = editor.shown;
+      assert.equal(warning.kind, "warning");
+      assert.match(warning.message, /no language model is configured/);
+      assert.doesNotMatch(warning.message, /OPENAI_API_KEY/);
+      assert.deepEqual(warning.items, ["Set LLM API Key", "Open Settings"]);
+      assert.equal(editor.secrets.get("rasp.llmApiKey"), "sk-test-NEW-KEY");
+      assert.equal(editor.inputBoxes.length, 1, "asked for a spec it could not draft from");
+    } finally {
+      Object.assign(process.env, saved.key ? { OPENAI_API_KEY: saved.key } : {});
+      Object.assign(process.env, saved.url ? { OPENAI_BASE_URL: saved.url } : {});
+    }
+  });
+
   it("runs no code in Restricted Mode, and checks everything once trusted", async () => {
     editor.trusted = false;
     const broken = write("broken.py", "from tracr.rasp import rasp\nprogram = (\n");
@@ -193,7 +208,8 @@ describe("activation in a stand-in VS Code", function () {
 
     editor.answers = ["a b"];
     await editor.api.commands.executeCommand("rasp.runOnInput");
-    assert.ok(editor.shown.some((s) => s.kind === "error" && /runs no code in this workspace/.test(s.message)));
+    assert.deepEqual(editor.inputBoxes, [], "asked for tokens it could not run");
+    assert.ok(editor.shown.some((s) => s.kind === "error" && /no code runs in Restricted Mode/.test(s.message)));
 
     editor.grantTrust();
     const found = await waitFor("diagnostics once trusted", () => editor.diagnosticsFor(unsafe));

@@ -205,6 +205,8 @@ export class DiagnosticCollection {
 export interface Shown {
   kind: "info" | "warning" | "error";
   message: string;
+  /** The buttons offered with it. */
+  items: string[];
 }
 
 /** A fresh fake editor: its API object (the `vscode` module) and what it recorded. */
@@ -217,6 +219,10 @@ export class FakeEditor {
   readonly collections: DiagnosticCollection[] = [];
   readonly commands = new Map<string, (...args: any[]) => unknown>();
   readonly inputBoxes: any[] = [];
+  /** Each `withProgress`: its options, and whether its task has finished. */
+  readonly progress: { options: any; done: boolean }[] = [];
+  /** Code lens providers, as vscode-languageclient registers them. */
+  readonly codeLensProviders: any[] = [];
   /** Answers for showInputBox, in order; undefined means the user pressed Escape. */
   answers: (string | undefined)[] = [];
   readonly statusBar: any = { text: "", tooltip: "", show() {}, hide() {}, dispose() {} };
@@ -375,6 +381,10 @@ export class FakeEditor {
           return collection;
         },
         getDiagnostics: () => [],
+        registerCodeLensProvider: (_selector: unknown, provider: unknown) => {
+          editor.codeLensProviders.push(provider);
+          return new Disposable(() => editor.codeLensProviders.splice(editor.codeLensProviders.indexOf(provider), 1));
+        },
       },
       window: {
         get activeTextEditor() {
@@ -394,9 +404,9 @@ export class FakeEditor {
         },
         createOutputChannel: (name: string) => outputChannel(name, editor.output),
         createStatusBarItem: () => editor.statusBar,
-        showInformationMessage: (message: string) => editor.say("info", message),
-        showWarningMessage: (message: string) => editor.say("warning", message),
-        showErrorMessage: (message: string) => editor.say("error", message),
+        showInformationMessage: (message: string, ...items: any[]) => editor.say("info", message, items),
+        showWarningMessage: (message: string, ...items: any[]) => editor.say("warning", message, items),
+        showErrorMessage: (message: string, ...items: any[]) => editor.say("error", message, items),
         showInputBox: async (options: any) => {
           editor.inputBoxes.push(options);
           const answer = editor.answers.shift();
@@ -406,8 +416,15 @@ export class FakeEditor {
           }
           return answer;
         },
-        withProgress: (_options: unknown, task: (progress: unknown, token: unknown) => unknown) =>
-          task({ report: () => undefined }, new api.CancellationTokenSource().token),
+        withProgress: async (options: unknown, task: (progress: unknown, token: unknown) => unknown) => {
+          const entry = { options, done: false };
+          editor.progress.push(entry);
+          try {
+            return await task({ report: () => undefined }, new api.CancellationTokenSource().token);
+          } finally {
+            entry.done = true;
+          }
+        },
         showTextDocument: async (document: TextDocument, options?: any) => {
           editor.opened.push({ document, options });
           const shown = { document, selection: new Range(0, 0, 0, 0), viewColumn: options?.viewColumn ?? 1 };
@@ -480,9 +497,11 @@ export class FakeEditor {
 
   /** Record a message and answer it as a user who dismisses it (or picks `choose`). */
   choose: string | undefined;
-  private say(kind: Shown["kind"], message: string): Promise<string | undefined> {
-    this.shown.push({ kind, message });
-    return Promise.resolve(this.choose);
+  private say(kind: Shown["kind"], message: string, items: any[]): Promise<string | undefined> {
+    // Items are strings, or `{ title }` objects; options (`{ modal }`) come first when given.
+    const titles = items.filter((i) => typeof i === "string" || i?.title).map((i) => i.title ?? i);
+    this.shown.push({ kind, message, items: titles });
+    return Promise.resolve(this.choose !== undefined && titles.includes(this.choose) ? this.choose : undefined);
   }
 
   /** A settings change, as VS Code reports it. */

@@ -39,6 +39,27 @@ describe("packaging", function () {
       "rasp.timeout",
       "rasp.llmBaseUrl",
       "rasp.llmModel",
+      "rasp.trace.server",
+    ]);
+    // Every setting is editable in the Settings UI: one type (nullable numbers VS Code edits too).
+    const types = Object.fromEntries(
+      Object.entries(manifest.contributes.configuration.properties).map(([k, v]: [string, any]) => [k, v.type]),
+    );
+    assert.deepEqual(types, {
+      "rasp.interpreter": "string",
+      "rasp.vocab": "string",
+      "rasp.maxSeqLen": ["integer", "null"],
+      "rasp.maxInputs": ["integer", "null"],
+      "rasp.timeout": ["number", "null"],
+      "rasp.llmBaseUrl": "string",
+      "rasp.llmModel": "string",
+      "rasp.trace.server": "string",
+    });
+    // vscode-languageclient reads `<client id>.trace.server`: our client's id is "rasp".
+    assert.deepEqual(manifest.contributes.configuration.properties["rasp.trace.server"].enum, [
+      "off",
+      "messages",
+      "verbose",
     ]);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, "limited");
     // Settings a cloned repository must not choose: which Python runs, where prompts go.

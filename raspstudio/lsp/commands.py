@@ -20,6 +20,8 @@ SHOW_LAYERS = "rasp.server.showLayers"
 RUN_ON_INPUT = "rasp.server.runOnInput"
 SET_EXAMPLE = "rasp.server.setExample"
 RESTART_WORKER = "rasp.server.restartWorker"
+RUNNING_EXAMPLE = "rasp.server.runningExample"
+EXAMPLE_WAIT = 3.0  # seconds runningExample waits for the views of a just-edited document
 
 
 class CommandError(ValueError):
@@ -134,6 +136,19 @@ async def set_example(server: "RaspServer", *args: Any) -> dict:
     return {"example": tokens}
 
 
+async def running_example(server: "RaspServer", *args: Any) -> dict:
+    """`(uri)`: the input hovers and inlay hints show values on (one set with setExample, else
+    the file's first EXAMPLES, else a default), so an editor can offer it as Run on Input's
+    input; `example` is None until the file has loaded. Runs nothing: it reads the analysis."""
+    uri = _argument(args, 0, "document uri", str)
+    # The views come with each program's evaluation, after the first stage: wait for them.
+    found = await server.analyzer.wait_for_current(uri, EXAMPLE_WAIT, complete=True)
+    view = next(iter(found.report.views.values()), None) if found else None
+    if view is None:
+        return {"example": None, "source": None}
+    return {"example": view.example, "source": view.example_source}
+
+
 def _require_execute(server: "RaspServer") -> None:
     """Refuse what would start a worker in an untrusted workspace, where no user code runs."""
     if not server.settings.execute:
@@ -156,5 +171,6 @@ COMMANDS = {
     RUN_ON_INPUT: run_on_input,
     SET_EXAMPLE: set_example,
     RESTART_WORKER: restart_worker,
+    RUNNING_EXAMPLE: running_example,
     GENERATE_FROM_SPEC: generate_from_spec,
 }

@@ -97,6 +97,18 @@ async def test_set_example_changes_what_hover_shows(client: LanguageClient):
     assert "on `c a` (set with rasp.setExample): `['a', 'c']`" in hover.contents.value
 
 
+async def test_running_example_is_what_run_on_input_starts_from(client: LanguageClient):
+    """The file's first EXAMPLES, until one is set; editors prefill Run on Input with it."""
+    uri = await open_document(client, REVERSE)
+    shown = await _run(client, "rasp.server.runningExample", uri)
+    assert shown == {"example": ["a", "b", "c"], "source": "EXAMPLES"}
+    before = len(client.progress_reports)
+    await _run(client, "rasp.server.setExample", uri, "c a")
+    await settled(client, before)
+    shown = await _run(client, "rasp.server.runningExample", uri)
+    assert shown == {"example": ["c", "a"], "source": "set"}
+
+
 async def test_restart_worker_and_go_on(client: LanguageClient):
     uri = await open_document(client, FIXTURES / "negative_numerical_map.py")
     before = len(client.progress_reports)

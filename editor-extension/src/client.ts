@@ -8,6 +8,7 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
+  RevealOutputChannelOn,
   State,
 } from "vscode-languageclient/node";
 
@@ -230,6 +231,9 @@ export function currentSettings(): ServerSettings {
 function clientOptions(output: vscode.OutputChannel, errorHandler: CrashHandler): LanguageClientOptions {
   return {
     errorHandler,
+    // Failed requests and writes (a dead server) go to the output, not into toasts that
+    // outlive the restart; the status bar and crashes.ts say what the user must know.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
     documentSelector: [
       { scheme: "file", language: "python" },
       { scheme: "untitled", language: "python" },

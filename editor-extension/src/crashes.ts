@@ -1,8 +1,9 @@
 /**
  * When the server dies, vscode-languageclient restarts it (up to 4 times in 3 minutes), then
- * gives up with an error toast. VS Code cannot close a toast, so that one stayed on screen
- * after a successful Restart Server. This handler keeps the client's policy but hands giving
- * up to `onGiveUp`, which shows a notification that closes itself once a server runs again.
+ * gives up with an error toast, besides one toast per failed write to the dead process. VS
+ * Code cannot close a toast, so they stayed on screen after a successful Restart Server. This
+ * handler keeps the client's policy but only logs, and hands giving up to `onGiveUp`, which
+ * shows a notification that closes itself once a server runs again.
  */
 import {
   CloseAction,
@@ -23,12 +24,9 @@ export class CrashHandler implements ErrorHandler {
     this.policy = client.createDefaultErrorHandler();
   }
 
-  error(
-    error: Error,
-    message: Message | undefined,
-    count: number | undefined,
-  ): ErrorHandlerResult | Promise<ErrorHandlerResult> {
-    return this.policy!.error(error, message, count);
+  async error(error: Error, message: Message | undefined, count: number | undefined): Promise<ErrorHandlerResult> {
+    const result = await this.policy!.error(error, message, count);
+    return { ...result, handled: true }; // logged to the output, never a toast
   }
 
   async closed(): Promise<CloseHandlerResult> {

@@ -18,6 +18,14 @@ from raspstudio.report import Diagnostic, ProgramReport, Span
 Ask = Callable[..., Any]  # ask(op, **args) -> the worker's reply
 
 
+def load_the_judge() -> None:
+    """Import now what judging imports on first use (the judge, with NumPy and SciPy), for a
+    front end that drives engines from several threads: it calls this from one thread at a
+    time, since two threads importing NumPy at once can leave one with a half-initialised
+    module (Python's import-deadlock avoidance)."""
+    from raspstudio.judge import blocks, proof, verdict  # noqa: F401
+
+
 def analyze(
     ask: Ask, name: str, line: int, op: str = "analyze", **args: Any
 ) -> tuple[ProgramReport, list[Diagnostic], Evidence]:

@@ -12,14 +12,24 @@ to the lane with the least work queued (the first on a tie).
 """
 
 import asyncio
+import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from raspstudio.engine import judging
 from raspstudio.engine.file_requests import Engine
 
 LANES = 2
+_IMPORTING = threading.Lock()
+
+
+def _import_the_judge() -> None:
+    """Each lane's thread, as it starts: what the engine imports on first use, one thread at
+    a time (judging.load_the_judge)."""
+    with _IMPORTING:
+        judging.load_the_judge()
 
 
 class Lane:
@@ -27,7 +37,9 @@ class Lane:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.thread = ThreadPoolExecutor(1, thread_name_prefix="rasp-engine")
+        self.thread = ThreadPoolExecutor(
+            1, thread_name_prefix="rasp-engine", initializer=_import_the_judge
+        )
         self.jobs: Counter[str | None] = Counter()  # calls queued or running, by document
         self.running: object | None = None  # the call the thread is running
 

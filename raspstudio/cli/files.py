@@ -190,6 +190,7 @@ def export_testbed(data: dict, source: Path, folder: Path) -> Path:
         model = json.dumps(data["model"], indent=1, default=repr)
         (building / "model.json").write_text(model + "\n")
         np.savez_compressed(building / "weights.npz", **data["arrays"])
+        _save_safetensors(data, building / "weights.safetensors")
         shutil.copyfile(source, building / "program.py")
         if folder.exists():  # --force: the old testbed goes only once the new one is complete
             shutil.rmtree(folder)
@@ -198,6 +199,22 @@ def export_testbed(data: dict, source: Path, folder: Path) -> Path:
         shutil.rmtree(building, ignore_errors=True)
         raise
     return folder
+
+
+def _save_safetensors(data: dict, path: Path) -> None:
+    """The same tensors as weights.npz, for tools that load safetensors (no pickle, no code),
+    with metadata saying what made them."""
+    from safetensors.numpy import save_file
+
+    model = data["model"]
+    metadata = {
+        "format": model["format"],
+        "producer": f"rasp-studio {package_version()}",
+        "program": model["program"],
+        "weights": "tracr's compile_rasp_to_model parameters, bit-identical, plus unembed",
+    }
+    arrays = {name: np.ascontiguousarray(value) for name, value in data["arrays"].items()}
+    save_file(arrays, str(path), metadata=metadata)
 
 
 def _single_file(text: str) -> str:

@@ -38,7 +38,12 @@ def _doc_example() -> dict:
 
 def test_each_testbed_has_weights_map_and_source(exported: Path):
     folder = exported / "reverse"
-    assert sorted(p.name for p in folder.iterdir()) == ["model.json", "program.py", "weights.npz"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "model.json",
+        "program.py",
+        "weights.npz",
+        "weights.safetensors",
+    ]
     assert (folder / "program.py").read_text() == REVERSE.read_text()
     model = json.loads((folder / "model.json").read_text())
     assert model["spec"] == "Reverse the sequence."
@@ -53,6 +58,21 @@ def test_weights_are_the_compiled_models(exported: Path):
     for module, params in compiled.model.params.items():
         for name, value in params.items():
             assert np.array_equal(weights[f"{module}/{name}"], value)
+
+
+def test_safetensors_weights_are_the_npz_weights_bit_for_bit(exported: Path):
+    from safetensors import safe_open
+
+    npz = np.load(exported / "reverse" / "weights.npz")
+    with safe_open(exported / "reverse" / "weights.safetensors", framework="numpy") as f:
+        assert sorted(f.keys()) == sorted(npz.files)
+        for name in npz.files:
+            tensor = f.get_tensor(name)
+            assert tensor.dtype == npz[name].dtype and tensor.shape == npz[name].shape
+            assert tensor.tobytes() == npz[name].tobytes()
+        metadata = f.metadata()
+    assert metadata["format"] == "rasp-studio testbed 1" and metadata["program"] == "program"
+    assert metadata["producer"].startswith("rasp-studio ")
 
 
 def test_ground_truth_map_names_every_block_and_dimension(exported: Path):

@@ -5,7 +5,9 @@ worker; `worker/` (the process that runs user code) is started by module name an
 nobody; `pipeline/` finds what is wrong with programs inside it. `judge/` decides verdicts from
 plain data, in the front end: it imports nothing that runs user code. Front ends and drafting
 never reach past the engine into the pipeline or the worker, and neither of those knows any
-front end. Imports inside functions count: a lazy import is still a dependency.
+front end.
+`testbed/` reads exported testbeds, which are data: it needs nothing but the root. Imports
+inside functions count: a lazy import is still a dependency.
 """
 
 import ast
@@ -28,7 +30,8 @@ ALLOWED = {
     "drafting": {"root", "engine", "drafting"},
     "lsp": {"root", "engine", "drafting", "lsp"},
     "repl": {"root", "engine", "drafting", "repl"},
-    "cli": {"root", "engine", "drafting", "cli", "lsp", "repl"},  # `rasp serve`, `rasp repl`
+    "testbed": {"root", "testbed"},  # exported testbeds are data: read without the engine
+    "cli": {"root", "engine", "drafting", "cli", "lsp", "repl", "testbed"},
 }
 
 

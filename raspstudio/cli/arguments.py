@@ -163,6 +163,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="write into DIR even if it is not empty"
     )
 
+    testbed = commands.add_parser("testbed", help="check exported testbeds without their source")
+    actions = testbed.add_subparsers(dest="action", metavar="ACTION", required=True)
+    verify = actions.add_parser(
+        "verify",
+        help="run a testbed's stored inputs and check its circuit by ablation",
+        epilog=EXIT_CODES,
+    )
+    verify.add_argument("dir", metavar="DIR", help="a testbed folder, or a folder of them")
+    verify.add_argument(
+        "--backend",
+        choices=["numpy", "transformer-lens"],
+        default="numpy",
+        help="run the weights with NumPy (default) or as a TransformerLens model (needs the "
+        "[lens] extra)",
+    )
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+
     repl = commands.add_parser("repl", help="interactive: define RASP, see it run and compile")
     repl.add_argument("file", nargs="?", metavar="FILE", help="a program file to start with")
     repl.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")

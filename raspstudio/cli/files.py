@@ -1,14 +1,11 @@
-"""`rasp check`, `rasp run`, `rasp compile` and `rasp export`: program files through the engine."""
+"""`rasp check`, `rasp run` and `rasp compile`: program files through the engine."""
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
-import numpy as np
 from rich.console import Console
 from rich.progress import Progress
 
@@ -37,7 +34,7 @@ from raspstudio.text import (
 from raspstudio.tokens import parse_tokens
 
 
-def _overrides(args: argparse.Namespace) -> dict:
+def overrides_of(args: argparse.Namespace) -> dict:
     overrides = {
         "vocab": parse_tokens(args.vocab) if args.vocab is not None else None,
         "max_seq_len": args.max_seq_len,
@@ -59,7 +56,7 @@ def _overrides(args: argparse.Namespace) -> dict:
 DEFAULT_EXCLUDE = ["venv", "build", "dist", "node_modules", "site-packages", "__pycache__"]
 
 
-def _python_files(paths: list[str], exclude: list[str] | None = None) -> list[Path]:
+def python_files(paths: list[str], exclude: list[str] | None = None) -> list[Path]:
     """Expand folders to the RASP files in them; reject what cannot be a program file.
 
     A folder scan skips hidden folders, DEFAULT_EXCLUDE, the `[tool.rasp] exclude` globs of
@@ -114,7 +111,7 @@ def _mentions_rasp(path: Path) -> bool:
 def _print_text_report(reports: list[FileReport]) -> None:
     for report in reports:
         shown = display_path(report.path)
-        _print_diagnostics(shown, report.diagnostics)
+        print_diagnostics(shown, report.diagnostics)
         for p in report.programs:
             print(f"{shown}:{p.line}: {verdict(p)}")
     s = summary_json(reports)
@@ -125,8 +122,8 @@ def _print_text_report(reports: list[FileReport]) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
-    files = _python_files(args.paths, args.exclude)
-    overrides = _overrides(args)
+    files = python_files(args.paths, args.exclude)
+    overrides = overrides_of(args)
     reports = []
     show_progress = sys.stderr.isatty() and len(files) > 1
     with Progress(console=Console(stderr=True), transient=True, disable=not show_progress) as bar:
@@ -152,85 +149,20 @@ def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
     return 1 if any(r.count("error") for r in reports) else 0
 
 
-def _cmd_export(args: argparse.Namespace, engine: Engine) -> int:
-    """Check each program; write the verified ones to DIR/<file>[.<program>]/ (a testbed each)."""
-    files, out = _python_files(args.paths, args.exclude), Path(args.output)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
-        what = "is not a folder" if not out.is_dir() else "is not empty"
-        raise UsageError(f"{out} {what}; use --force to write testbeds into it")
-    written: dict[str, str] = {}
-    skipped = 0
-    for path in files:
-        report = engine.check_file(str(path), overrides=_overrides(args))
-        shown = display_path(report.path)
-        errors = [d for d in report.diagnostics if d.severity == "error"]
-        _print_diagnostics(shown, errors)
-        for program in report.programs:
-            if program.verified_inputs == 0 or any(
-                d.program in (program.name, None) for d in errors
-            ):
-                print(f"{shown}:{program.line}: `{program.name}` skipped: not verified")
-                skipped += 1
-                continue
-            name = path.stem if program.name == "program" else f"{path.stem}.{program.name}"
-            if name in written:
-                raise UsageError(f"{shown} and {written[name]} would both be exported as {name}")
-            written[name] = shown
-            target = export_testbed(engine.export(program.name), path, out / name)
-            print(f"{shown}:{program.line}: `{program.name}` -> {target}")
-    print(f"Exported {counted(len(written), 'program')} to {out}; {skipped} skipped.")
-    return 1 if skipped else 0
-
-
-def export_testbed(data: dict, source: Path, folder: Path) -> Path:
-    """Write a testbed whole or not at all: into a new folder beside `folder`, then renamed."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        model = json.dumps(data["model"], indent=1, default=repr)
-        (building / "model.json").write_text(model + "\n")
-        np.savez_compressed(building / "weights.npz", **data["arrays"])
-        _save_safetensors(data, building / "weights.safetensors")
-        shutil.copyfile(source, building / "program.py")
-        if folder.exists():  # --force: the old testbed goes only once the new one is complete
-            shutil.rmtree(folder)
-        building.rename(folder)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    return folder
-
-
-def _save_safetensors(data: dict, path: Path) -> None:
-    """The same tensors as weights.npz, for tools that load safetensors (no pickle, no code),
-    with metadata saying what made them."""
-    from safetensors.numpy import save_file
-
-    model = data["model"]
-    metadata = {
-        "format": model["format"],
-        "producer": f"rasp-studio {package_version()}",
-        "program": model["program"],
-        "weights": "tracr's compile_rasp_to_model parameters, bit-identical, plus unembed",
-    }
-    arrays = {name: np.ascontiguousarray(value) for name, value in data["arrays"].items()}
-    save_file(arrays, str(path), metadata=metadata)
-
-
 def _single_file(text: str) -> str:
-    files = _python_files([text])
+    files = python_files([text])
     if len(files) != 1 or not Path(text).is_file():
         raise UsageError(f"expected one program file, got {text}")
     return str(files[0])
 
 
-def _print_diagnostics(shown: str, diagnostics: list[Diagnostic]) -> None:
+def print_diagnostics(shown: str, diagnostics: list[Diagnostic]) -> None:
     for line in diagnostic_lines(shown, diagnostics):
         print(line)
 
 
 def _print_load_errors(path: str, diagnostics: list[Diagnostic], error: str | None) -> int:
-    _print_diagnostics(display_path(str(Path(path).resolve())), diagnostics)
+    print_diagnostics(display_path(str(Path(path).resolve())), diagnostics)
     if error:
         print(f"rasp: {error}", file=sys.stderr)
     return 1
@@ -241,7 +173,7 @@ def _cmd_run(args: argparse.Namespace, engine: Engine) -> int:
     tokens = None if args.input is None else parse_tokens(args.input)
     if tokens == []:
         raise UsageError("--input is empty")
-    result, diagnostics, error = engine.run(path, tokens, args.program, _overrides(args))
+    result, diagnostics, error = engine.run(path, tokens, args.program, overrides_of(args))
     if result is None:
         return _print_load_errors(path, diagnostics, error)
     if "input_error" in result:  # the input asked for, not the program, is wrong
@@ -271,7 +203,7 @@ def _run_json(result: dict, path: str) -> dict:
 
 def _cmd_compile(args: argparse.Namespace, engine: Engine) -> int:
     path = _single_file(args.file)
-    result, diagnostics, error = engine.compile(path, args.program, _overrides(args))
+    result, diagnostics, error = engine.compile(path, args.program, overrides_of(args))
     if result is None:
         return _print_load_errors(path, diagnostics, error)
     if result["error"]:
@@ -290,5 +222,4 @@ COMMANDS = {
     "check": _cmd_check,
     "run": _cmd_run,
     "compile": _cmd_compile,
-    "export": _cmd_export,
 }

@@ -5,8 +5,11 @@ client and the terminal text; drafting (and the `openai` client) loads only for 
 the language server only for `rasp serve`, the REPL only for `rasp repl`.
 """
 
+import argparse
 import signal
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from raspstudio.cli.arguments import UsageError, build_parser
 
@@ -32,20 +35,36 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\n".join(sandbox.describe()))
         return 0
-    if args.command in ("draft", "draft-eval"):
-        from raspstudio.cli.draft import COMMANDS
-    else:
-        from raspstudio.cli.files import COMMANDS
+    try:
+        if args.command == "testbed":  # data only: no program runs, so no worker
+            from raspstudio.cli.testbed_verify import cmd_testbed
+
+            return cmd_testbed(args)
+        return _with_engine(args)
+    except UsageError as e:
+        print(f"rasp: error: {e}", file=sys.stderr)
+        return 2
+
+
+def _with_engine(args: argparse.Namespace) -> int:
+    command = _command(args.command)
     from raspstudio.engine import Engine, Worker
 
     engine = Engine(Worker(timeout=args.timeout))
     try:
-        return COMMANDS[args.command](args, engine)
-    except UsageError as e:
-        print(f"rasp: error: {e}", file=sys.stderr)
-        return 2
+        return command(args, engine)
     finally:
         engine.close()
+
+
+def _command(name: str) -> Callable[[argparse.Namespace, Any], int]:
+    if name in ("draft", "draft-eval"):
+        from raspstudio.cli.draft import COMMANDS
+    elif name == "export":
+        from raspstudio.cli.export import COMMANDS
+    else:
+        from raspstudio.cli.files import COMMANDS
+    return COMMANDS[name]
 
 
 if __name__ == "__main__":

@@ -29,8 +29,8 @@ class Engine:
         self.worker = worker or Worker()
         # Configuration below the file's own (an editor's default vocab, say): config.py.
         self.defaults = defaults or {}
-        # The models verified by the last check, by name, and whether their verdict is complete.
-        self._judged: dict[str, tuple[FastModel, bool]] = {}
+        # The models verified by the last check, by name, with the evidence they agreed with.
+        self._judged: dict[str, tuple[FastModel, bool, Evidence]] = {}
 
     def load(
         self,
@@ -144,7 +144,7 @@ class Engine:
     def _verify(self, name: str, evidence: Evidence) -> tuple[ProgramReport, list[Diagnostic]]:
         program, found, model = judging.verify(self._ask, name, evidence, self.worker.timeout)
         if model is not None:
-            self._judged[name] = (model, program.complete)
+            self._judged[name] = (model, program.complete, evidence)
         return program, found
 
     def _ask(self, op: str, **args: Any) -> Any:
@@ -208,13 +208,20 @@ class Engine:
 
     def export(self, name: str) -> dict[str, Any]:
         """The testbed of a program `check_file` just verified: the judged weights and encodings,
-        with the worker's ground-truth map of what each part computes."""
+        with the worker's ground-truth map of what each part computes, and `examples`: every
+        input the model was verified on, with the output it agreed with (None where the
+        interpreter leaves a position undefined)."""
         if name not in self._judged:
             raise WorkerError(f"program {name!r} has not been verified")
-        model, complete = self._judged[name]
+        model, complete, evidence = self._judged[name]
         testbed = self.worker.request("export", name=name)
         testbed["model"]["complete"] = complete
         testbed["arrays"] = model.named_arrays()
+        rows = [i for i, out in enumerate(evidence.outputs) if out is not None]
+        testbed["examples"] = {
+            "inputs": [evidence.inputs[i] for i in rows],
+            "outputs": [evidence.outputs[i] for i in rows],
+        }
         testbed["model"]["input_encoding"] = [
             [t, i] for t, i in model.input_encoder.encoding_map.items()
         ]

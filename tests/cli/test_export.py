@@ -1,6 +1,7 @@
 """`rasp export`: verified programs as testbeds whose weights and ground-truth map are right."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def _doc_example() -> dict:
 def test_each_testbed_has_weights_map_and_source(exported: Path):
     folder = exported / "reverse"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "circuit.json",
+        "examples.json",
         "model.json",
         "program.py",
         "weights.npz",
@@ -124,3 +127,33 @@ def test_programs_that_do_not_verify_are_skipped(tmp_path: Path):
     assert "`program` skipped: not verified" in result.stdout
     assert "RASP501" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reverse"]
+
+
+def test_examples_are_the_verified_inputs_with_the_interpreters_outputs(exported: Path):
+    examples = json.loads((exported / "reverse" / "examples.json").read_text())
+    loaded = load_file(str(REVERSE))
+    inputs, _ = input_space(loaded.config.vocab, loaded.config.max_seq_len)
+    assert examples["inputs"] == inputs
+    assert examples["outputs"] == evaluate_program(loaded.programs[0].sop, inputs).outputs
+
+
+def test_a_circuit_that_fails_the_ablation_check_is_reported_not_exported(tmp_path: Path):
+    result = run_rasp(
+        "export", str(FIXTURES / "ignores_its_input.py"), str(REVERSE), "-o", str(tmp_path)
+    )
+    assert result.returncode == 1
+    assert (
+        "ignores_its_input.py:9: `program` skipped: its circuit fails the ablation check: edge "
+        "blocks.0.hook_mlp_out -> blocks.0.hook_resid_post changes no output when ablated"
+    ) in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reverse"]
+
+
+def test_testbeds_get_the_permissions_of_new_files(exported: Path):
+    """Built in a private temporary folder, a testbed is still readable by whoever the
+    user's umask lets read new files."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder = exported / "reverse"
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o666 & ~umask}

@@ -1,0 +1,68 @@
+"""A testbed folder written whole or not at all.
+
+Everything is built in a new hidden folder beside the target and renamed into place, so a
+folder named like a testbed is always complete; with `--force` the old one goes only once
+the new one is.
+"""
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from raspstudio.testbed.folder import Testbed
+
+
+def write(testbed: Testbed, source: Path, producer: str) -> Path:
+    """Write `testbed` to `testbed.folder`, with `source` as program.py; `producer` names the
+    tool and version in the weights' metadata."""
+    folder = testbed.folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        _json(building / "model.json", testbed.model, indent=1)
+        np.savez_compressed(building / "weights.npz", **testbed.arrays)
+        _safetensors(testbed, building / "weights.safetensors", producer)
+        _json(building / "examples.json", testbed.examples)
+        _json(building / "circuit.json", testbed.circuit, indent=1)
+        shutil.copyfile(source, building / "program.py")
+        _usual_permissions(building)
+        if folder.exists():
+            shutil.rmtree(folder)
+        building.rename(folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return folder
+
+
+def _usual_permissions(building: Path) -> None:
+    """What the user's umask gives new files and folders (a temporary folder, and files some
+    libraries write, are private to their owner)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    building.chmod(0o777 & ~umask)
+    for path in building.iterdir():
+        path.chmod(0o666 & ~umask)
+
+
+def _json(path: Path, value: object, indent: int | None = None) -> None:
+    path.write_text(json.dumps(value, indent=indent, default=repr) + "\n")
+
+
+def _safetensors(testbed: Testbed, path: Path, producer: str) -> None:
+    """The same tensors as weights.npz, for tools that load safetensors (no pickle, no code),
+    with metadata saying what made them."""
+    from safetensors.numpy import save_file
+
+    metadata = {
+        "format": testbed.model["format"],
+        "producer": producer,
+        "program": testbed.model["program"],
+        "weights": "tracr's compile_rasp_to_model parameters, bit-identical, plus unembed",
+    }
+    arrays = {name: np.ascontiguousarray(value) for name, value in testbed.arrays.items()}
+    save_file(arrays, str(path), metadata=metadata)

@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run check test test-stock tools extension lint format clean
 
+# torch is pinned first: the [lens] extra's range alone would pull a CUDA build of several GB.
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[dev,lens]"
 	touch $(STAMP)
 
 # The REPL, with a library program loaded and a banner of what to try.

@@ -25,7 +25,7 @@ check: $(STAMP)
 test: $(STAMP) tools extension
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q -n 2  # two workers: the machines CI runs on have two cores
+	$(BIN)/pytest -q -n 2 --dist loadgroup  # two workers (CI machines have two cores); tests of one xdist_group share a worker
 
 # Programs the tests drive besides Python: Node.js and npm (tests/lsp/test_node_client.py),
 # Neovim (tests/lsp/test_neovim.py), tmux (tests/repl/test_terminal.py) and bubblewrap (the

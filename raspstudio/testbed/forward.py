@@ -80,16 +80,28 @@ def run(
 
 
 def runner(testbed: Testbed) -> Callable[..., Run]:
-    """`run` for ablation.check: each ablated run resumes from the last clean run with `keep`."""
-    clean: list[Run] = []
+    """`run` for ablation.check: an ablated run resumes from the last clean run with `keep`,
+    if that was a run of the same inputs."""
+    clean: list[tuple[list[list], Run]] = []
 
     def run_(inputs: list[list], ablation: Ablation | None = None, keep: bool = False) -> Run:
-        found = run(testbed, inputs, ablation, keep, clean[-1] if ablation and clean else None)
+        resume = clean[0][1] if ablation and clean and clean[0][0] == inputs else None
+        found = run(testbed, inputs, ablation, keep, resume)
         if keep and ablation is None:
-            clean[:] = [found]
+            clean[:] = [([list(tokens) for tokens in inputs], found)]
         return found
 
     return run_
+
+
+def writers(testbed: Testbed) -> list[Component]:
+    """The components whose outputs a run with `keep` returns, in the order they run: the
+    embeddings, then per layer the heads that write something, and the MLP."""
+    found = [components.embed()]
+    for layer, prepared in enumerate(_layers(testbed)):
+        found += [components.head(layer, h) for h, _ in prepared.heads]
+        found.append(components.mlp(layer))
+    return found
 
 
 @dataclass

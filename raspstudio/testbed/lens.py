@@ -31,7 +31,7 @@ from transformer_lens import HookedTransformer, HookedTransformerConfig
 from raspstudio.testbed import components, folder
 from raspstudio.testbed.components import Component, Input
 from raspstudio.testbed.folder import Testbed
-from raspstudio.testbed.forward import Ablation, Run, batches
+from raspstudio.testbed.forward import Ablation, Run, batches, writers
 
 Hook = Callable[[torch.Tensor, Any], torch.Tensor | None]
 
@@ -205,6 +205,20 @@ def _start(testbed: Testbed, ablation: tuple | None, resume: Run | None, batch: 
 
 
 @contextmanager
+def _only_hooks_used(model: HookedTransformer, attn_result: bool, split_qkv: bool):
+    """The model without the per-head results and the per-head q/k/v inputs where a run
+    does not hook them: both are tensors of [batch, positions, heads, d_model], and making
+    them took three quarters of a run. The flags are the model's again afterwards."""
+    model.set_use_attn_result(attn_result)
+    model.set_use_split_qkv_input(split_qkv)
+    try:
+        yield
+    finally:
+        model.set_use_attn_result(True)
+        model.set_use_split_qkv_input(True)
+
+
+@contextmanager
 def _one_thread() -> Iterator[None]:
     """PyTorch on one thread while a run lasts. These matrices are small (d_model is in the
     tens to hundreds): more threads only add overhead, and where other processes share the
@@ -224,7 +238,7 @@ def _forward(lens: Lens, ids: np.ndarray, ablation: tuple | None, keep: bool, st
     as NumPy; the last two only with `keep`."""
     cfg = lens.testbed.config
     layers, heads = cfg["layers"], cfg["heads_per_layer"]
-    order = _written_components(lens.testbed)
+    order = writers(lens.testbed)
     wanted = set(order) if keep else {ablation[0].sender} if ablation else set()
     written = {c: torch.from_numpy(v) for c, v in start.written.items()}
     residual = [torch.from_numpy(r) for r in start.residual]
@@ -255,32 +269,17 @@ def _forward(lens: Lens, ids: np.ndarray, ablation: tuple | None, keep: bool, st
         on(name, _patch(edge.sender, torch.from_numpy(replacement), head, written))
 
     fwd_hooks = [(name, hook) for name, hs in hooks.items() for hook in hs]
-    if start.layer == 0:
-        logits = lens.model.run_with_hooks(torch.from_numpy(ids).long(), fwd_hooks=fwd_hooks)
-    else:
-        logits = lens.model.run_with_hooks(
-            residual[-1], start_at_layer=start.layer, fwd_hooks=fwd_hooks
-        )
+    split = ablation is not None and ablation[0].receiver.part in ("q", "k", "v")
+    results = any(name.endswith("attn.hook_result") for name in hooks)
+    with _only_hooks_used(lens.model, results, split):
+        if start.layer == 0:
+            logits = lens.model.run_with_hooks(torch.from_numpy(ids).long(), fwd_hooks=fwd_hooks)
+        else:
+            logits = lens.model.run_with_hooks(
+                residual[-1], start_at_layer=start.layer, fwd_hooks=fwd_hooks
+            )
     kept = {c: written[c].numpy() for c in order if c in written} if keep else {}
     return logits.numpy(), kept, [r.numpy() for r in residual]
-
-
-def _written_components(testbed: Testbed) -> list[Component]:
-    """The components whose outputs a run with `keep` returns, in forward.py's order and
-    with its set: the embeddings, then per layer the heads that write something (a head whose
-    output projection is zero is left out there) and the MLP. ablation.py shuffles them in
-    this order from one random generator, so both backends must list the same ones."""
-    cfg, w, k = testbed.config, testbed.arrays, testbed.config["key_size"]
-    found = [components.embed()]
-    for layer in range(cfg["layers"]):
-        out = w[f"transformer/layer_{layer}/attn/linear/w"]
-        found += [
-            components.head(layer, h)
-            for h in range(cfg["heads_per_layer"])
-            if np.any(out[h * k : (h + 1) * k])
-        ]
-        found.append(components.mlp(layer))
-    return found
 
 
 def _hook_point(receiver: Input) -> tuple[str, int | None]:

@@ -8,64 +8,99 @@ fails the check, is reported and not written; the exit status is then 1.
 """
 
 import argparse
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from rich.console import Console
-from rich.progress import Progress
 
+from raspstudio.cli import jobs
 from raspstudio.cli.arguments import UsageError, package_version
 from raspstudio.cli.files import overrides_of, print_diagnostics, python_files
 from raspstudio.engine import Engine
-from raspstudio.report import ProgramReport
+from raspstudio.report import Diagnostic, ProgramReport
 from raspstudio.testbed import ablation, circuit, forward, write
 from raspstudio.testbed.folder import Testbed
 from raspstudio.text import counted, display_path
 
 
 def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
-    """Check each program; write the verified ones to DIR/<file>[.<program>]/ (a testbed each)."""
+    """Check each program; write the verified ones to DIR/<file>[.<program>]/ (a testbed each).
+
+    Files are checked and their testbeds built by `export_one` (in a pool with `--jobs`); this
+    process writes them, in the order of the files, so output and folders are those of one job.
+    """
     files, out = python_files(args.paths, args.exclude), Path(args.output)
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
         what = "is not a folder" if not out.is_dir() else "is not empty"
         raise UsageError(f"{out} {what}; use --force to write testbeds into it")
     written: dict[str, str] = {}
     skipped = 0
-    console = Console(stderr=True)
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("exporting", total=len(files))
-        for path in files:
-            bar.update(task, description=f"checking {path.name}")
-            report = engine.check_file(str(path), overrides=overrides_of(args))
-            shown = display_path(report.path)
-            errors = [d for d in report.diagnostics if d.severity == "error"]
-            print_diagnostics(shown, errors)
-            for program in report.programs:
-                where = f"{shown}:{program.line}: `{program.name}`"
-                if not _verified(program, errors):
-                    print(f"{where} skipped: not verified")
-                    skipped += 1
-                    continue
-                name = path.stem if program.name == "program" else f"{path.stem}.{program.name}"
-                if name in written:
+    work = (overrides_of(args), out)
+    with closing(jobs.each(export_one, files, work, engine, args.jobs, "exporting")) as results:
+        for path, result in zip(files, results, strict=True):
+            print_diagnostics(result.shown, result.errors)
+            for outcome in result.outcomes:
+                where = f"{result.shown}:{outcome.line}: `{outcome.program}`"
+                if outcome.name in written:  # a program that did not verify claims no name
                     raise UsageError(
-                        f"{shown} and {written[name]} would both be exported as {name}"
+                        f"{result.shown} and {written[outcome.name]} would both be exported "
+                        f"as {outcome.name}"
                     )
-                bar.update(task, description=f"ablating the circuit of {name}")
-                testbed, check = _testbed(engine.export(program.name), out / name, bar)
-                if not check.holds:
-                    problems = check.problems()
-                    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-                    why = f"its circuit fails the ablation check: {problems[0]}{more}"
-                    print(f"{where} skipped: {why}")
+                if outcome.testbed is None:
+                    print(f"{where} skipped: {outcome.skipped}")
                     skipped += 1
                     continue
-                written[name] = shown
-                target = write.write(testbed, path, f"rasp-studio {package_version()}")
+                written[outcome.name] = result.shown
+                target = write.write(outcome.testbed, path, f"rasp-studio {package_version()}")
                 print(f"{where} -> {target}")
-            bar.advance(task)
     print(f"Exported {counted(len(written), 'program')} to {out}; {skipped} skipped.")
     return 1 if skipped else 0
+
+
+@dataclass
+class Outcome:
+    """One program of a file: its testbed, or why it has none. `name` is the testbed's folder
+    name, None when the program did not verify (its name is then never claimed)."""
+
+    program: str
+    line: int
+    name: str | None
+    testbed: Testbed | None
+    skipped: str | None
+
+
+@dataclass
+class FileExport:
+    """What `export_one` found in a file: its path as shown, its errors, each program's
+    outcome. Plain data: it comes back from a pool process."""
+
+    shown: str
+    errors: list[Diagnostic]
+    outcomes: list[Outcome]
+
+
+def export_one(engine: Engine, path: Path, overrides: dict, out: Path) -> FileExport:
+    """Check a file and build a testbed (circuit checked by ablation) for each verified program
+    of it, to be written under `out`; nothing is written here."""
+    report = engine.check_file(str(path), overrides=overrides)
+    shown = display_path(report.path)
+    errors = [d for d in report.diagnostics if d.severity == "error"]
+    outcomes = []
+    for program in report.programs:
+        if not _verified(program, errors):
+            outcomes.append(Outcome(program.name, program.line, None, None, "not verified"))
+            continue
+        name = path.stem if program.name == "program" else f"{path.stem}.{program.name}"
+        testbed, check = _testbed(engine.export(program.name), out / name)
+        if check.holds:
+            outcomes.append(Outcome(program.name, program.line, name, testbed, None))
+            continue
+        problems = check.problems()
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        why = f"its circuit fails the ablation check: {problems[0]}{more}"
+        outcomes.append(Outcome(program.name, program.line, name, None, why))
+    return FileExport(shown, errors, outcomes)
 
 
 def _verified(program: ProgramReport, errors: list) -> bool:
@@ -74,13 +109,12 @@ def _verified(program: ProgramReport, errors: list) -> bool:
     )
 
 
-def _testbed(data: dict, folder: Path, bar: Progress) -> tuple[Testbed, ablation.Check]:
+def _testbed(data: dict, folder: Path) -> tuple[Testbed, ablation.Check]:
     """The testbed of the engine's export, with its circuit derived and checked."""
     arrays = {name: np.asarray(value) for name, value in data["arrays"].items()}
     testbed = Testbed(folder, data["model"], arrays, data["examples"])
     nodes, edges, non_edges = circuit.graph(testbed)
     examples = data["examples"]
-    ablations = bar.add_task("ablating edges", total=len(edges) + len(non_edges))
     check = ablation.check(
         testbed,
         examples["inputs"],
@@ -88,9 +122,7 @@ def _testbed(data: dict, folder: Path, bar: Progress) -> tuple[Testbed, ablation
         edges,
         non_edges,
         forward.runner(testbed),
-        lambda done, total: bar.update(ablations, completed=done),
     )
-    bar.remove_task(ablations)
     testbed.circuit = circuit.circuit_json(testbed, nodes, edges) | {
         "checked": {"ablation": "resample", "inputs": len(examples["inputs"]), **check.summary()}
     }

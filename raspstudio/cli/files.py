@@ -7,9 +7,8 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from rich.console import Console
-from rich.progress import Progress
 
-from raspstudio.cli import output_formats
+from raspstudio.cli import jobs, output_formats
 from raspstudio.cli.arguments import UsageError, package_version
 from raspstudio.cli.selection import keep_selected, selected_codes
 from raspstudio.config import ConfigError, pyproject_settings, resolve_config
@@ -121,19 +120,18 @@ def _print_text_report(reports: list[FileReport]) -> None:
     )
 
 
+def check_one(engine: Engine, path: Path, overrides: dict, program: str | None) -> FileReport:
+    """One file's report, paths as users see them: what `rasp check` does per file, whatever
+    process it runs in (raspstudio.cli.jobs)."""
+    report = engine.check_file(str(path), overrides=overrides, only=program)
+    show_paths(report)
+    return report
+
+
 def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
     files = python_files(args.paths, args.exclude)
-    overrides = overrides_of(args)
-    reports = []
-    show_progress = sys.stderr.isatty() and len(files) > 1
-    with Progress(console=Console(stderr=True), transient=True, disable=not show_progress) as bar:
-        task = bar.add_task("checking", total=len(files))
-        for path in files:
-            bar.update(task, description=f"checking {path.name}")
-            report = engine.check_file(str(path), overrides=overrides, only=args.program)
-            show_paths(report)
-            reports.append(report)
-            bar.advance(task)
+    work = (overrides_of(args), args.program)
+    reports = list(jobs.each(check_one, files, work, engine, args.jobs, "checking"))
     if args.program and not any(r.programs for r in reports):
         raise UsageError(f"no program named {args.program!r} in the files checked")
     keep_selected(reports, selected_codes(args.select, args.ignore))

@@ -55,8 +55,13 @@ def _json(path: Path, value: object, indent: int | None = None) -> None:
 
 def _safetensors(testbed: Testbed, path: Path, producer: str) -> None:
     """The same tensors as weights.npz, for tools that load safetensors (no pickle, no code),
-    with metadata saying what made them."""
-    from safetensors.numpy import save_file
+    with metadata saying what made them.
+
+    safetensors writes the metadata in its hash map's order, which changes from process to
+    process; the header is written again with the metadata sorted, so the same testbed is the
+    same bytes whichever process exports it (offsets count from the end of the header, so the
+    tensors stay as they are)."""
+    from safetensors.numpy import save
 
     metadata = {
         "format": testbed.model["format"],
@@ -65,4 +70,10 @@ def _safetensors(testbed: Testbed, path: Path, producer: str) -> None:
         "weights": "tracr's compile_rasp_to_model parameters, bit-identical, plus unembed",
     }
     arrays = {name: np.ascontiguousarray(value) for name, value in testbed.arrays.items()}
-    save_file(arrays, str(path), metadata=metadata)
+    data = save(arrays, metadata=metadata)
+    size = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8 : 8 + size])
+    header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)  # the format aligns the tensors to 8 bytes
+    path.write_bytes(len(text).to_bytes(8, "little") + text + data[8 + size :])

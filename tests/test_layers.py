@@ -31,7 +31,8 @@ ALLOWED = {
     "lsp": {"root", "engine", "drafting", "lsp"},
     "repl": {"root", "engine", "drafting", "repl"},
     "testbed": {"root", "testbed"},  # exported testbeds are data: read without the engine
-    "cli": {"root", "engine", "drafting", "cli", "lsp", "repl", "testbed"},
+    "sampling": {"root", "engine", "sampling"},
+    "cli": {"root", "engine", "drafting", "cli", "lsp", "repl", "testbed", "sampling"},
 }
 
 

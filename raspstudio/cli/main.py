@@ -62,6 +62,8 @@ def _command(name: str) -> Callable[[argparse.Namespace, Any], int]:
         from raspstudio.cli.draft import COMMANDS
     elif name == "export":
         from raspstudio.cli.export import COMMANDS
+    elif name == "sample":
+        from raspstudio.cli.sample import COMMANDS
     else:
         from raspstudio.cli.files import COMMANDS
     return COMMANDS[name]

@@ -28,6 +28,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 (one per core) or more jobs, got {value}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (plus a pointer to --help), not the usage block."""
 
@@ -109,9 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
         "node_modules)",
     )
 
+    parallel = _Parser(add_help=False)
+    parallel.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="files checked at once, each in its own process and worker (default 1; 0: one "
+        "per core); output is the same as with one",
+    )
+
     check = commands.add_parser(
         "check",
-        parents=[config, scan],
+        parents=[config, scan, parallel],
         help="verify programs and print diagnostics",
         epilog=EXIT_CODES,
     )
@@ -155,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     compile_.add_argument("--format", choices=["text", "json"], default="text")
 
     export = commands.add_parser(
-        "export", parents=[config, scan], help="write verified programs as testbeds (weights + map)"
+        "export",
+        parents=[config, scan, parallel],
+        help="write verified programs as testbeds (weights + map)",
     )
     export.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     export.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")
@@ -183,6 +205,21 @@ def build_parser() -> argparse.ArgumentParser:
     repl = commands.add_parser("repl", help="interactive: define RASP, see it run and compile")
     repl.add_argument("file", nargs="?", metavar="FILE", help="a program file to start with")
     repl.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+
+    sample = commands.add_parser(
+        "sample", help="random programs that compile and verify, for corpora (docs/sampling.md)"
+    )
+    sample.add_argument("count", type=_positive_int, metavar="N", help="how many programs")
+    sample.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")
+    sample.add_argument("--seed", type=int, default=0, help="the same seed, the same files")
+    sample.add_argument("--force", action="store_true", help="write into DIR even if not empty")
+    sample.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"limit per check of a candidate (default {DEFAULT_TIMEOUT:g})",
+    )
 
     _add_draft_commands(commands, _Parser)
     commands.add_parser("serve", help="language server on stdin/stdout (for editors)")

@@ -184,6 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--force", action="store_true", help="write into DIR even if it is not empty"
     )
+    export.add_argument(
+        "--shard-size",
+        type=_positive_int,
+        metavar="K",
+        help="write shards of K testbeds (DIR/shard-NNNNN.safetensors + .jsonl) instead of a "
+        "folder each (docs/export.md)",
+    )
 
     testbed = commands.add_parser("testbed", help="check exported testbeds without their source")
     actions = testbed.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -3,7 +3,8 @@
 Each program is checked as `rasp check` checks it; one that verified is handed over by the
 engine (weights, ground-truth map, the inputs it was verified on), its circuit is derived
 from the weights and checked by ablation over those inputs (raspstudio.testbed), and the
-testbed is written whole (docs/export.md). A program that does not verify, or whose circuit
+testbed is written whole (docs/export.md), as a folder or, with `--shard-size K`, into a
+shard of K testbeds (raspstudio.testbed.shards). A program that does not verify, or whose circuit
 fails the check, is reported and not written; the exit status is then 1.
 """
 
@@ -19,16 +20,18 @@ from raspstudio.cli.arguments import UsageError, package_version
 from raspstudio.cli.files import overrides_of, print_diagnostics, python_files
 from raspstudio.engine import Engine
 from raspstudio.report import Diagnostic, ProgramReport
-from raspstudio.testbed import ablation, circuit, forward, write
+from raspstudio.testbed import ablation, circuit, forward, shards, write
 from raspstudio.testbed.folder import Testbed
 from raspstudio.text import counted, display_path
 
 
 def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
-    """Check each program; write the verified ones to DIR/<file>[.<program>]/ (a testbed each).
+    """Check each program; write the verified ones to DIR/<file>[.<program>]/ (a testbed each),
+    or K to a shard with `--shard-size K`.
 
     Files are checked and their testbeds built by `export_one` (in a pool with `--jobs`); this
-    process writes them, in the order of the files, so output and folders are those of one job.
+    process writes them, in the order of the files, so output and files are those of one job.
+    A write that fails (a full disk, a folder that cannot be written) is one line, exit 2.
     """
     files, out = python_files(args.paths, args.exclude), Path(args.output)
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
@@ -37,25 +40,63 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     written: dict[str, str] = {}
     skipped = 0
     work = (overrides_of(args), out)
-    with closing(jobs.each(export_one, files, work, engine, args.jobs, "exporting")) as results:
-        for path, result in zip(files, results, strict=True):
-            print_diagnostics(result.shown, result.errors)
-            for outcome in result.outcomes:
-                where = f"{result.shown}:{outcome.line}: `{outcome.program}`"
-                if outcome.name in written:  # a program that did not verify claims no name
-                    raise UsageError(
-                        f"{result.shown} and {written[outcome.name]} would both be exported "
-                        f"as {outcome.name}"
-                    )
-                if outcome.testbed is None:
-                    print(f"{where} skipped: {outcome.skipped}")
-                    skipped += 1
-                    continue
-                written[outcome.name] = result.shown
-                target = write.write(outcome.testbed, path, f"rasp-studio {package_version()}")
-                print(f"{where} -> {target}")
-    print(f"Exported {counted(len(written), 'program')} to {out}; {skipped} skipped.")
+    producer = f"rasp-studio {package_version()}"
+    sharded = _Shards(out, args.shard_size, producer) if args.shard_size else None
+    try:
+        with closing(jobs.each(export_one, files, work, engine, args.jobs, "exporting")) as results:
+            for path, result in zip(files, results, strict=True):
+                print_diagnostics(result.shown, result.errors)
+                for outcome in result.outcomes:
+                    where = f"{result.shown}:{outcome.line}: `{outcome.program}`"
+                    if outcome.name in written:  # a program that did not verify claims no name
+                        raise UsageError(
+                            f"{result.shown} and {written[outcome.name]} would both be exported "
+                            f"as {outcome.name}"
+                        )
+                    if outcome.testbed is None:
+                        print(f"{where} skipped: {outcome.skipped}")
+                        skipped += 1
+                        continue
+                    written[outcome.name] = result.shown
+                    if sharded:
+                        sharded.add(outcome.testbed, path, where)
+                        continue
+                    target = write.write(outcome.testbed, path, producer)
+                    print(f"{where} -> {target}")
+        if sharded:
+            sharded.flush()
+    except OSError as e:  # a full disk, a folder that cannot be written
+        which = f" ({e.filename})" if e.filename else ""
+        raise UsageError(f"cannot write to {out}: {e.strerror or e}{which}") from None
+    where = f" in {counted(sharded.count, 'shard')}" if sharded else ""
+    print(f"Exported {counted(len(written), 'program')} to {out}{where}; {skipped} skipped.")
     return 1 if skipped else 0
+
+
+class _Shards:
+    """Testbeds gathered `size` at a time, each `size` of them written as one shard (the rest
+    by `flush`); a program's line is printed once its shard is written."""
+
+    def __init__(self, out: Path, size: int, producer: str) -> None:
+        self.out, self.size, self.producer = out, size, producer
+        self.count = 0
+        self.pending: list[tuple[Testbed, str, str]] = []
+
+    def add(self, testbed: Testbed, source: Path, where: str) -> None:
+        self.pending.append((testbed, source.read_text(), where))
+        if len(self.pending) == self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        self.out.mkdir(parents=True, exist_ok=True)
+        testbeds = [(testbed, source) for testbed, source, _ in self.pending]
+        target = shards.write(self.out, self.count, testbeds, self.producer)
+        for testbed, _, where in self.pending:
+            print(f"{where} -> {target} {testbed.folder.name}")
+        self.count += 1
+        self.pending = []
 
 
 @dataclass

@@ -42,11 +42,16 @@ def write(testbed: Testbed, source: Path, producer: str) -> Path:
 def _usual_permissions(building: Path) -> None:
     """What the user's umask gives new files and folders (a temporary folder, and files some
     libraries write, are private to their owner)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    building.chmod(0o777 & ~umask)
+    building.chmod(0o777 & ~umask())
     for path in building.iterdir():
-        path.chmod(0o666 & ~umask)
+        path.chmod(0o666 & ~umask())
+
+
+def umask() -> int:
+    """This process's umask (reading it means setting it: it is set back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _json(path: Path, value: object, indent: int | None = None) -> None:
@@ -55,7 +60,18 @@ def _json(path: Path, value: object, indent: int | None = None) -> None:
 
 def _safetensors(testbed: Testbed, path: Path, producer: str) -> None:
     """The same tensors as weights.npz, for tools that load safetensors (no pickle, no code),
-    with metadata saying what made them.
+    with metadata saying what made them."""
+    metadata = {
+        "format": testbed.model["format"],
+        "producer": producer,
+        "program": testbed.model["program"],
+        "weights": "tracr's compile_rasp_to_model parameters, bit-identical, plus unembed",
+    }
+    path.write_bytes(safetensors_bytes(testbed.arrays, metadata))
+
+
+def safetensors_bytes(arrays: dict[str, np.ndarray], metadata: dict[str, str]) -> bytes:
+    """A safetensors file of `arrays` and `metadata`, the same bytes in every process.
 
     safetensors writes the metadata in its hash map's order, which changes from process to
     process; the header is written again with the metadata sorted, so the same testbed is the
@@ -63,17 +79,10 @@ def _safetensors(testbed: Testbed, path: Path, producer: str) -> None:
     tensors stay as they are)."""
     from safetensors.numpy import save
 
-    metadata = {
-        "format": testbed.model["format"],
-        "producer": producer,
-        "program": testbed.model["program"],
-        "weights": "tracr's compile_rasp_to_model parameters, bit-identical, plus unembed",
-    }
-    arrays = {name: np.ascontiguousarray(value) for name, value in testbed.arrays.items()}
-    data = save(arrays, metadata=metadata)
+    data = save({name: np.ascontiguousarray(a) for name, a in arrays.items()}, metadata=metadata)
     size = int.from_bytes(data[:8], "little")
     header = json.loads(data[8 : 8 + size])
     header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 8)  # the format aligns the tensors to 8 bytes
-    path.write_bytes(len(text).to_bytes(8, "little") + text + data[8 + size :])
+    return len(text).to_bytes(8, "little") + text + data[8 + size :]

@@ -199,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a testbed's stored inputs and check its circuit by ablation",
         epilog=EXIT_CODES,
     )
-    verify.add_argument("dir", metavar="DIR", help="a testbed folder, or a folder of them")
+    verify.add_argument(
+        "dir", metavar="DIR", help="a testbed folder, a shard, or a folder of either"
+    )
     verify.add_argument(
         "--backend",
         choices=["numpy", "transformer-lens"],

@@ -1,6 +1,7 @@
 """`rasp testbed verify DIR`: the self-check of testbed folders, for someone without the source.
 
-DIR is one testbed (a folder with model.json) or a folder of them, as `rasp export` writes.
+DIR is one testbed (a folder with model.json), a shard (`rasp export --shard-size`: either of
+its files), or a folder of them, as `rasp export` writes.
 Each gets one line: its verdict with the counts behind it, or what is wrong. No program file
 is run: a testbed is data (raspstudio/testbed/). Exit 0 when every testbed holds, 1 when one
 does not, 2 when DIR holds no testbed or the backend cannot be loaded.
@@ -8,14 +9,16 @@ does not, 2 when DIR holds no testbed or the backend cannot be loaded.
 
 import argparse
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
 from raspstudio.cli.arguments import UsageError
-from raspstudio.testbed import folder, forward, verify
+from raspstudio.testbed import folder, forward, shards, verify
 from raspstudio.testbed.folder import Testbed, TestbedError
 from raspstudio.text import counted
 
@@ -26,14 +29,14 @@ LENS_MISSING = (
 
 
 def cmd_testbed(args: argparse.Namespace) -> int:
-    folders = _testbed_folders(Path(args.dir))
+    testbeds = _testbeds(Path(args.dir))
     make_runner = _backend(args.backend)
     results = []
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
-        for path in folders:
+        for path, read in testbeds:
             task = bar.add_task(f"verifying {path.name}", total=None)
-            results.append((path, _verify(path, make_runner, bar, task)))
+            results.append((path, _verify(read, make_runner, bar, task)))
             bar.remove_task(task)
     if args.format == "json":
         found = [{"testbed": str(path), **verdict.to_json()} for path, verdict in results]
@@ -47,15 +50,39 @@ def cmd_testbed(args: argparse.Namespace) -> int:
     return 0 if all(verdict.ok for _, verdict in results) else 1
 
 
-def _testbed_folders(path: Path) -> list[Path]:
+Found = Iterator[tuple[Path, Callable[[], Testbed]]]
+
+
+def _testbeds(path: Path) -> Found:
+    """Each testbed at `path` (a testbed folder, a shard, or a folder of them), with how to read
+    it (reading raises TestbedError where it is damaged); a shard is read when its turn comes."""
+    if path.is_file() and path.name.endswith((".jsonl", ".safetensors")):
+        return _in_shard(path)
     if not path.is_dir():
         raise UsageError(f"no such folder: {path}")
     if (path / "model.json").exists():
-        return [path]
-    found = sorted(p.parent for p in path.glob("*/model.json") if not p.parent.name.startswith("."))
-    if not found:
+        return iter([(path, partial(folder.load, path))])
+    folders = sorted(
+        p.parent for p in path.glob("*/model.json") if not p.parent.name.startswith(".")
+    )
+    found = sorted(p for p in path.glob("*.jsonl") if not p.name.startswith("."))
+    if not folders and not found:
         raise UsageError(f"{path} is not a testbed and holds none (no model.json)")
-    return found
+    return chain(((p, partial(folder.load, p)) for p in folders), *map(_in_shard, found))
+
+
+def _in_shard(path: Path) -> Found:
+    try:
+        testbeds = shards.load(path)
+    except TestbedError as e:
+        yield path, partial(_raise, e)
+        return
+    for testbed in testbeds:
+        yield testbed.folder, lambda testbed=testbed: testbed
+
+
+def _raise(error: TestbedError) -> Testbed:
+    raise error
 
 
 def _backend(name: str) -> Callable[[Testbed], Callable]:
@@ -68,9 +95,9 @@ def _backend(name: str) -> Callable[[Testbed], Callable]:
     return lambda testbed: lens.runner(lens.from_testbed(testbed))
 
 
-def _verify(path: Path, make_runner, bar: Progress, task) -> verify.Verdict:
+def _verify(read: Callable[[], Testbed], make_runner, bar: Progress, task) -> verify.Verdict:
     try:
-        testbed = folder.load(path)
+        testbed = read()
         return verify.verify(
             testbed,
             make_runner(testbed),

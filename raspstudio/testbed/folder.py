@@ -88,6 +88,22 @@ def load(folder: str | Path) -> Testbed:
     return testbed
 
 
+def checked(testbed: Testbed, where: str) -> Testbed:
+    """`testbed`, read from elsewhere than a folder (a shard), if it holds what `load` checks a
+    folder's files for; else a TestbedError naming `where`."""
+    if not isinstance(testbed.model, dict) or testbed.model.get("format") != FORMAT:
+        raise TestbedError(f"{where} is not a {FORMAT!r} testbed")
+    if problem := _malformed(testbed.model):
+        raise TestbedError(f"{where}: its model is malformed: {problem}")
+    _check_shapes(testbed)
+    longest = testbed.config["max_seq_len"]
+    if testbed.examples is not None and (problem := _bad_examples(testbed.examples, longest)):
+        raise TestbedError(f"{where}: its examples are malformed: {problem}")
+    if testbed.circuit is not None and not isinstance(testbed.circuit, dict):
+        raise TestbedError(f"{where}: its circuit is malformed: not an object")
+    return testbed
+
+
 CONFIG_INTS = ("max_seq_len", "layers", "heads_per_layer", "key_size", "mlp_hidden_size", "d_model")
 
 

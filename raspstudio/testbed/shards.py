@@ -17,8 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from raspstudio.testbed.folder import FORMAT as TESTBED_FORMAT
-from raspstudio.testbed.folder import Testbed, TestbedError
+from raspstudio.testbed.folder import Testbed, TestbedError, checked
 from raspstudio.testbed.write import safetensors_bytes, umask
 
 FORMAT = "rasp-studio shard 1"
@@ -82,8 +81,9 @@ def _replace(path: Path, data: bytes) -> None:
 
 
 def load(path: str | Path) -> list[Testbed]:
-    """The testbeds of a shard, given either of its files, in the shard's order. Each one's
-    `folder` is `<shard>/<name>`: a name, not a folder on disk."""
+    """The testbeds of a shard, given either of its files, in the shard's order, each checked
+    as `folder.load` checks a folder (TestbedError says what is wrong). Each one's `folder` is
+    `<shard>/<name>`: a name, not a folder on disk."""
     path = Path(path)
     stem = path.with_name(path.name.removesuffix(".jsonl").removesuffix(".safetensors"))
     tensors, jsonl = (
@@ -103,12 +103,10 @@ def load(path: str | Path) -> list[Testbed]:
         by_testbed.setdefault(testbed, {})[tensor] = value
     testbeds = []
     for entry in entries:
-        if not isinstance(entry, dict) or entry.get("model", {}).get("format") != TESTBED_FORMAT:
-            raise TestbedError(f"{jsonl} has a line that is not a {TESTBED_FORMAT!r} testbed")
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise TestbedError(f"{jsonl} has a line that is not an object with a name")
         weights = by_testbed.get(entry["name"], {})
-        testbeds.append(
-            Testbed(
-                stem / entry["name"], entry["model"], weights, entry["examples"], entry["circuit"]
-            )
-        )
+        model, examples, circuit = (entry.get(key) for key in ("model", "examples", "circuit"))
+        testbed = Testbed(stem / entry["name"], model, weights, examples, circuit)
+        testbeds.append(checked(testbed, f"{jsonl}: {entry['name']}"))
     return testbeds

@@ -4,6 +4,7 @@ a folder export writes, the same bytes every time, written whole or not at all."
 import json
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -154,3 +155,30 @@ def test_the_documented_shard_loader_prints_what_the_page_says(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == _block(page, "shard-output") + "['c', 'b', 'a']\n"
+
+
+def test_testbed_verify_checks_a_folder_of_shards_and_a_shard_file(exports: Path):
+    out = exports / "shards"
+    result = run_rasp("testbed", "verify", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    expected = [out / "shard-00000/token_parity", out / "shard-00000/reverse"]
+    expected.append(out / "shard-00001/fraction_of_a")
+    assert [line.split(": ok: ")[0] for line in lines[:3]] == list(map(str, expected))
+    assert lines[3:] == ["Verified 3 testbeds: 0 failed."]
+    one = run_rasp("testbed", "verify", str(out / "shard-00001.safetensors"))
+    assert one.returncode == 0 and one.stdout.startswith(f"{expected[2]}: ok: ")
+
+
+def test_testbed_verify_finds_a_tampered_example_in_a_shard(exports: Path, tmp_path: Path):
+    shutil.copytree(exports / "shards", tmp_path / "out")
+    jsonl = tmp_path / "out" / "shard-00000.jsonl"
+    entries = [json.loads(line) for line in jsonl.read_text().splitlines()]
+    outputs = entries[0]["examples"]["outputs"]
+    outputs[0] = [None if v is None else 1 - v for v in outputs[0]]  # token parity, flipped
+    jsonl.write_text("".join(json.dumps(entry) + "\n" for entry in entries))
+    result = run_rasp("testbed", "verify", str(jsonl))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'out/shard-00000/token_parity'}: FAILED: ")
+    assert ": ok: " in lines[1] and lines[2] == "Verified 2 testbeds: 1 failed."

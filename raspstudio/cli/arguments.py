@@ -7,6 +7,7 @@ Exit codes: 0 no error diagnostics, 1 errors found, 2 usage error.
 """
 
 import argparse
+from collections.abc import Callable
 
 from raspstudio.drafting.data import DraftSettings
 from raspstudio.engine import DEFAULT_TIMEOUT
@@ -18,24 +19,23 @@ class UsageError(Exception):
     """A command line that cannot be run as given: one line on stderr, exit code 2."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def _int_at_least(minimum: int, expected: str) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `minimum`, else "expected <expected>"."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {value}")
+        return value
+
+    return parse
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of jobs, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 (one per core) or more jobs, got {value}")
-    return value
+_positive_int = _int_at_least(1, "a positive integer")
+_jobs = _int_at_least(0, "0 (one per core) or more jobs")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,27 @@ for _name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RASP_LLM_MODEL"):
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RASP = Path(sys.executable).parent / "rasp"
+DOCS = Path(__file__).parents[1] / "docs"
+
+
+def doc_block(page: str, marker: str) -> str:
+    """The fenced block after `<!-- marker -->` in docs/<page>: code the page shows, or the
+    output it says that code prints."""
+    text = (DOCS / page).read_text()
+    return re.search(rf"<!-- {marker} -->\n```(?:python)?\n(.*?)```", text, re.S).group(1)
+
+
+def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run `code` as a script in `cwd`, as a reader of the docs would."""
+    (cwd / "example.py").write_text(code)
+    return subprocess.run(
+        [sys.executable, "example.py"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def run_rasp(

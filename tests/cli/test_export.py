@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ from raspstudio.judge.inputs import input_space
 from raspstudio.pipeline.interpret.per_input import evaluate_program
 from raspstudio.pipeline.load import load_file
 from raspstudio.pipeline.rasp_to_model import compile_program
-from tests.conftest import FIXTURES, run_rasp
+from tests.conftest import FIXTURES, doc_block, run_rasp
 
 ROOT = Path(__file__).parents[2]
 REVERSE = ROOT / "programs/positional/reverse.py"
@@ -30,8 +29,7 @@ def exported(tmp_path_factory) -> Path:
 
 def _doc_example() -> dict:
     """The loader of docs/export.md, run as written (its last lines need an export: dropped)."""
-    text = (ROOT / "docs/export.md").read_text()
-    code = re.search(r"<!-- export-example -->\n```python\n(.*?)```", text, re.S).group(1)
+    code = doc_block("export.md", "export-example")
     namespace: dict = {}
     exec(code.split("\nmodel, weights = load(")[0], namespace)
     return namespace

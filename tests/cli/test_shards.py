@@ -2,12 +2,10 @@
 a folder export writes, the same bytes every time, written whole or not at all."""
 
 import json
-import re
 import resource
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from safetensors import safe_open
 from safetensors.numpy import load_file
 
 from raspstudio.testbed import shards
-from tests.conftest import RASP, run_rasp
+from tests.conftest import RASP, doc_block, run_python, run_rasp
 
 ROOT = Path(__file__).parents[2]
 PROGRAMS = [
@@ -131,30 +129,18 @@ def test_a_disk_full_mid_export_leaves_only_complete_shards(tmp_path: Path):
     assert [t.folder.name for t in shards.load(out / "shard-00000.jsonl")] == ["token_parity"]
 
 
-def _block(text: str, marker: str) -> str:
-    return re.search(rf"<!-- {marker} -->\n```(?:python)?\n(.*?)```", text, re.S).group(1)
-
-
 def test_the_documented_shard_loader_prints_what_the_page_says(tmp_path: Path):
-    page = (ROOT / "docs/export.md").read_text()
     programs = [ROOT / "programs/positional/reverse.py", ROOT / "programs/maps/fraction_of_a.py"]
     exported = run_rasp(
         "export", "-o", "testbeds", "--shard-size", "2", *map(str, programs), cwd=tmp_path
     )
     assert exported.returncode == 0, exported.stderr
-    numpy_run = _block(page, "export-example").split("\n\nmodel, weights = load(")[0]
+    numpy_run = doc_block("export.md", "export-example").split("\n\nmodel, weights = load(")[0]
     check = 'print(run(reverse["model"], reverse["weights"], ["a", "b", "c"]))\n'
-    (tmp_path / "example.py").write_text(_block(page, "shard-example") + numpy_run + "\n" + check)
-    result = subprocess.run(
-        [sys.executable, "example.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    code = doc_block("export.md", "shard-example") + numpy_run + "\n" + check
+    result = run_python(code, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == _block(page, "shard-output") + "['c', 'b', 'a']\n"
+    assert result.stdout == doc_block("export.md", "shard-output") + "['c', 'b', 'a']\n"
 
 
 def test_testbed_verify_checks_a_folder_of_shards_and_a_shard_file(exports: Path):

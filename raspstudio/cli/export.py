@@ -17,7 +17,7 @@ import numpy as np
 
 from raspstudio.cli import jobs
 from raspstudio.cli.arguments import UsageError, package_version
-from raspstudio.cli.files import overrides_of, print_diagnostics, python_files
+from raspstudio.cli.files import overrides_of, print_diagnostics, python_files, refuse_non_empty
 from raspstudio.engine import Engine
 from raspstudio.report import Diagnostic, ProgramReport
 from raspstudio.testbed import ablation, circuit, forward, shards, write
@@ -34,9 +34,7 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     A write that fails (a full disk, a folder that cannot be written) is one line, exit 2.
     """
     files, out = python_files(args.paths, args.exclude), Path(args.output)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
-        what = "is not a folder" if not out.is_dir() else "is not empty"
-        raise UsageError(f"{out} {what}; use --force to write testbeds into it")
+    refuse_non_empty(out, args.force, "testbeds")
     written: dict[str, str] = {}
     skipped = 0
     work = (overrides_of(args), out)

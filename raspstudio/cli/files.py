@@ -50,6 +50,14 @@ def overrides_of(args: argparse.Namespace) -> dict:
     return overrides
 
 
+def refuse_non_empty(out: Path, force: bool, what: str) -> None:
+    """`-o DIR` of a command that writes `what` into a folder: an existing file, or a folder
+    that holds anything, only with --force (nothing is overwritten unasked)."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        why = "is not a folder" if not out.is_dir() else "is not empty"
+        raise UsageError(f"{out} {why}; use --force to write {what} into it")
+
+
 # Folders a scan never enters (besides hidden ones): environments and build outputs hold
 # other people's code that mentions tracr.
 DEFAULT_EXCLUDE = ["venv", "build", "dist", "node_modules", "site-packages", "__pycache__"]

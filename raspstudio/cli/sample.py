@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from raspstudio.cli.arguments import UsageError
+from raspstudio.cli.files import refuse_non_empty
 from raspstudio.engine import Engine
 from raspstudio.report import counted
 from raspstudio.sampling.sampler import SamplingError, Tally, samples
@@ -20,9 +20,7 @@ from raspstudio.sampling.sampler import SamplingError, Tally, samples
 
 def cmd_sample(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.output)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
-        what = "is not a folder" if not out.is_dir() else "is not empty"
-        raise UsageError(f"{out} {what}; use --force to write samples into it")
+    refuse_non_empty(out, args.force, "samples")
     out.mkdir(parents=True, exist_ok=True)
     tally = Tally()
     console = Console(stderr=True)

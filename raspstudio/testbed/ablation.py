@@ -165,15 +165,15 @@ def _shuffled(clean: Run, n: int) -> dict[Component, list[np.ndarray]]:
 
 def _differ(testbed: Testbed, expected: list, before: list, after: list) -> bool:
     """Whether an output changed at a position the examples define."""
-    numerical = not testbed.categorical
     for want, was, now in zip(expected, before, after, strict=True):
         for w, b, a in zip(want, was, now, strict=True):
-            if w is not None and not _same(b, a, numerical):
+            if w is not None and not same(testbed, b, a):
                 return True
     return False
 
 
-def _same(before, after, numerical: bool) -> bool:
-    if numerical:
-        return math.isclose(before, after, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-    return before == after
+def same(testbed: Testbed, one, other) -> bool:
+    """Whether two output values of `testbed` are the same: numerical ones within TOLERANCE."""
+    if testbed.categorical:
+        return one == other
+    return math.isclose(one, other, rel_tol=TOLERANCE, abs_tol=TOLERANCE)

@@ -72,35 +72,34 @@ def load(folder: str | Path) -> Testbed:
     if not folder.is_dir():
         raise TestbedError(f"{folder} is not a folder")
     model = _json(folder / "model.json", required=True)
-    if not isinstance(model, dict) or model.get("format") != FORMAT:
-        raise TestbedError(f"{folder / 'model.json'} is not a {FORMAT!r} file")
-    if problem := _malformed(model):
-        raise TestbedError(f"{folder / 'model.json'} is malformed: {problem}")
-    testbed = Testbed(folder, model, _weights(folder))
-    _check_shapes(testbed)
-    testbed.examples = _json(folder / "examples.json")
-    longest = testbed.config["max_seq_len"]
-    if testbed.examples is not None and (problem := _bad_examples(testbed.examples, longest)):
-        raise TestbedError(f"{folder / 'examples.json'} is malformed: {problem}")
-    testbed.circuit = _json(folder / "circuit.json")
-    if testbed.circuit is not None and not isinstance(testbed.circuit, dict):
-        raise TestbedError(f"{folder / 'circuit.json'} is malformed: not an object")
-    return testbed
+    examples, circuit = _json(folder / "examples.json"), _json(folder / "circuit.json")
+    testbed = Testbed(folder, model, _weights(folder), examples, circuit)
+    files = {part: f"{folder / part}.json" for part in ("model", "examples", "circuit")}
+    return _valid(testbed, files)
 
 
 def checked(testbed: Testbed, where: str) -> Testbed:
     """`testbed`, read from elsewhere than a folder (a shard), if it holds what `load` checks a
     folder's files for; else a TestbedError naming `where`."""
-    if not isinstance(testbed.model, dict) or testbed.model.get("format") != FORMAT:
-        raise TestbedError(f"{where} is not a {FORMAT!r} testbed")
-    if problem := _malformed(testbed.model):
-        raise TestbedError(f"{where}: its model is malformed: {problem}")
+    return _valid(
+        testbed, {part: f"{where}: its {part}" for part in ("model", "examples", "circuit")}
+    )
+
+
+def _valid(testbed: Testbed, parts: dict[str, str]) -> Testbed:
+    """`testbed` if its model, weights, examples and circuit are what this package reads;
+    `parts` names each in the error (a file of a folder, a part of a shard's line)."""
+    model = testbed.model
+    if not isinstance(model, dict) or model.get("format") != FORMAT:
+        raise TestbedError(f"{parts['model']} is not a {FORMAT!r} file")
+    if problem := _malformed(model):
+        raise TestbedError(f"{parts['model']} is malformed: {problem}")
     _check_shapes(testbed)
     longest = testbed.config["max_seq_len"]
     if testbed.examples is not None and (problem := _bad_examples(testbed.examples, longest)):
-        raise TestbedError(f"{where}: its examples are malformed: {problem}")
+        raise TestbedError(f"{parts['examples']} is malformed: {problem}")
     if testbed.circuit is not None and not isinstance(testbed.circuit, dict):
-        raise TestbedError(f"{where}: its circuit is malformed: not an object")
+        raise TestbedError(f"{parts['circuit']} is malformed: not an object")
     return testbed
 
 

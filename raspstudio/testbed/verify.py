@@ -7,7 +7,6 @@ tensors; and circuit.json passes the ablation check (ablation.py). `runner` is t
 pass of the backend asked for (forward.py's, or lens.py's through TransformerLens).
 """
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +15,6 @@ import numpy as np
 
 from raspstudio.testbed import ablation
 from raspstudio.testbed.folder import Testbed
-
-TOLERANCE = ablation.TOLERANCE
 
 
 @dataclass
@@ -52,7 +49,8 @@ def verify(testbed: Testbed, runner: Callable, progress: Callable[[int], None]) 
     inputs, expected = examples["inputs"], examples["outputs"]
     found.inputs = len(inputs)
     outputs = runner(inputs).outputs
-    wrong = [i for i, (e, o) in enumerate(zip(expected, outputs, strict=True)) if not _agree(e, o)]
+    pairs = enumerate(zip(expected, outputs, strict=True))
+    wrong = [i for i, (e, o) in pairs if not _agree(testbed, e, o)]
     found.agree = len(inputs) - len(wrong)
     if wrong:
         first = wrong[0]
@@ -72,18 +70,12 @@ def verify(testbed: Testbed, runner: Callable, progress: Callable[[int], None]) 
     return found
 
 
-def _agree(expected: list, got: list) -> bool:
-    if len(expected) != len(got):
-        return False
-    for e, g in zip(expected, got, strict=True):
-        if e is None:
-            continue  # undefined in the program: tracr's output there is arbitrary
-        if isinstance(e, int | float) and not isinstance(e, bool) and isinstance(g, float):
-            if not math.isclose(e, g, rel_tol=TOLERANCE, abs_tol=TOLERANCE):
-                return False
-        elif e != g:
-            return False
-    return True
+def _agree(testbed: Testbed, expected: list, got: list) -> bool:
+    """Positions the program leaves undefined (None) are skipped: tracr's output there is
+    arbitrary."""
+    return len(expected) == len(got) and all(
+        e is None or ablation.same(testbed, e, g) for e, g in zip(expected, got, strict=True)
+    )
 
 
 def _weight_files_differ(testbed: Testbed) -> str | None:

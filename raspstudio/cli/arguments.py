@@ -125,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_jobs,
         default=1,
         metavar="N",
-        help="files checked at once, each in its own process and worker (default 1; 0: one "
-        "per core); output is the same as with one",
+        help="programs checked at once, each job in its own process and worker (default 1; "
+        "0: one per core); output is the same as with one",
     )
 
     check = commands.add_parser(
@@ -216,7 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     repl.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
 
     sample = commands.add_parser(
-        "sample", help="random programs that compile and verify, for corpora (docs/sampling.md)"
+        "sample",
+        parents=[parallel],
+        help="random programs that compile and verify, for corpora (docs/sampling.md)",
     )
     sample.add_argument("count", type=_positive_int, metavar="N", help="how many programs")
     sample.add_argument("-o", "--output", required=True, metavar="DIR", help="where to write")

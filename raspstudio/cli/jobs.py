@@ -18,6 +18,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +34,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from raspstudio.cli.arguments import UsageError
 from raspstudio.engine import Engine, Worker
 
 Result = TypeVar("Result")
@@ -82,15 +84,8 @@ def _in_pool(
 ) -> Iterator[Result]:
     """The pool's results in input order: each as soon as it and all before it are done (an
     exception too, so the files before a failing one are reported as with one job)."""
-    settings = (engine.worker.timeout, engine.worker.memory_mb, engine.defaults)
-    pool = ProcessPoolExecutor(
-        count,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start,
-        initargs=settings,
-    )
-    try:
-        futures = {pool.submit(_call, function, path, args): i for i, path in enumerate(paths)}
+    with Pool(engine, count) as pool:
+        futures = {pool.submit(function, path, *args): i for i, path in enumerate(paths)}
         done: dict[int, Future] = {}
         following = 0
         for future in as_completed(futures):
@@ -99,8 +94,51 @@ def _in_pool(
             while following in done:
                 yield done.pop(following).result()
                 following += 1
-    finally:  # an error, or a caller that stops early: files not started are not run
-        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Pool:
+    """`function(engine, *args)` calls: run at once here with `engine` when `count` is 1, else
+    in `count` processes whose engines are configured like it. `submit` returns a Future either
+    way, so a caller that looks ahead (the sampler) is written once for both.
+
+    A process of the pool that dies (killed, or out of memory: the programs themselves run in
+    its worker, which may die without harm) ends the command with one line, not a traceback.
+    """
+
+    def __init__(self, engine: Engine, count: int) -> None:
+        self.engine = engine
+        self._executor = None
+        if count > 1:
+            settings = (engine.worker.timeout, engine.worker.memory_mb, engine.defaults)
+            self._executor = ProcessPoolExecutor(
+                count,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start,
+                initargs=settings,
+            )
+
+    def submit(self, function: Callable[..., Result], *args: Any) -> "Future[Result]":
+        if self._executor is not None:
+            return self._executor.submit(_call, function, args)
+        future: Future[Result] = Future()
+        try:
+            future.set_result(function(self.engine, *args))
+        except Exception as e:  # noqa: BLE001 - the caller's .result() raises it, as a pool's would
+            future.set_exception(e)
+        return future
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _: Any) -> None:
+        # An error, or a caller that stops early: calls not started are not run.
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        if isinstance(error, BrokenProcessPool):
+            raise UsageError(
+                "a --jobs process ended unexpectedly (killed, or out of memory?); "
+                "nothing after the files reported was checked"
+            ) from None
 
 
 def _start(timeout: float, memory_mb: int, defaults: dict) -> None:
@@ -112,9 +150,9 @@ def _start(timeout: float, memory_mb: int, defaults: dict) -> None:
     atexit.register(_engine.close)
 
 
-def _call(function: Callable[..., Any], path: Path, args: tuple) -> Any:
+def _call(function: Callable[..., Any], args: tuple) -> Any:
     assert _engine is not None, "called outside a pool process"
-    return function(_engine, path, *args)
+    return function(_engine, *args)
 
 
 class _Rate(ProgressColumn):

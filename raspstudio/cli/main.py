@@ -6,6 +6,8 @@ the language server only for `rasp serve`, the REPL only for `rasp repl`.
 """
 
 import argparse
+import os
+import select
 import signal
 import sys
 from collections.abc import Callable
@@ -15,7 +17,30 @@ from raspstudio.cli.arguments import UsageError, build_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `rasp check | head` ends quietly
+    """Run one command; its exit status.
+
+    A reader of stdout that leaves early (`rasp check | head`) ends the command quietly with
+    the status a shell expects of it (128 + SIGPIPE). SIGPIPE itself keeps Python's setting
+    (ignored): the pipes inside the command (a --jobs pool's) report a reader that died as an
+    error to handle, not a signal that kills the command.
+    """
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 128 + signal.SIGPIPE
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout is a pipe nobody reads any more (the write end then polls as an error)."""
+    poll = select.poll()
+    poll.register(sys.stdout.fileno(), select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poll.poll(0))
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None and not (sys.stdin.isatty() and sys.stdout.isatty()):

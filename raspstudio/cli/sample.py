@@ -1,21 +1,24 @@
 """`rasp sample N -o DIR [--seed S]`: a corpus of random programs that compile and verify.
 
-The sampler (raspstudio.sampling) draws and the engine checks; this writes each kept program
-to DIR/sample_00000.py ... as it comes, atomically (a temporary file renamed), so a file that
-is there is whole, and ends with what was kept, tried and rejected, and why.
+The sampler (raspstudio.sampling) draws and the engine checks (with `--jobs N`, N candidates at
+once in a pool of processes, raspstudio.cli.jobs, for the same files); this writes each kept
+program to DIR/sample_00000.py ... as it comes, atomically (a temporary file renamed), so a
+file that is there is whole, and ends with what was kept, tried and rejected, and why.
 """
 
 import argparse
 import os
+from concurrent.futures import Future
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
+from raspstudio.cli import jobs
 from raspstudio.cli.files import refuse_non_empty
 from raspstudio.engine import Engine
 from raspstudio.report import counted
-from raspstudio.sampling.sampler import SamplingError, Tally, samples
+from raspstudio.sampling.sampler import SamplingError, Tally, samples, verdict
 
 
 def cmd_sample(args: argparse.Namespace, engine: Engine) -> int:
@@ -25,10 +28,20 @@ def cmd_sample(args: argparse.Namespace, engine: Engine) -> int:
     tally = Tally()
     console = Console(stderr=True)
     status = 0
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+    count = jobs.workers(args.jobs, args.count)
+    with (
+        Progress(console=console, transient=True, disable=not console.is_terminal) as bar,
+        jobs.Pool(engine, count) as pool,
+    ):
         task = bar.add_task("sampling", total=args.count)
+
+        def judge(path: str, text: str) -> Future:
+            return pool.submit(verdict, path, text)
+
+        ahead = 4 * count if count > 1 else 1  # samples judged ahead: enough to keep all busy
+        drawn = samples(args.count, args.seed, judge, lambda n: str(out / n), tally, ahead)
         try:
-            for sample in samples(args.count, args.seed, engine, lambda n: str(out / n), tally):
+            for sample in drawn:
                 write_atomically(out / f"{sample.name}.py", sample.source)
                 bar.update(task, advance=1, description=f"sampling ({tally.tried} tried)")
         except SamplingError as e:

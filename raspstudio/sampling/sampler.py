@@ -13,6 +13,7 @@ duplicate, a rejected one is rejected for the same reason.
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from raspstudio.engine import Engine
@@ -51,26 +52,38 @@ def sample_name(index: int) -> str:
     return f"sample_{index:05d}"
 
 
+Judge = Callable[[str, str], "Future[str | None]"]  # (path, text) -> the verdict, to come
+
+
 def samples(
     count: int,
     seed: int,
-    engine: Engine,
+    judge: Judge,
     path_of: Callable[[str], str],
     tally: Tally,
+    ahead: int = 1,
 ) -> Iterator[Sample]:
     """Yield `count` kept samples in order; `path_of(name)` is where the file will be written
-    (diagnostics name it). `tally` counts every candidate as it is judged."""
+    (diagnostics name it). `tally` counts every candidate as it is judged.
+
+    `judge(path, text)` starts `verdict` on a candidate and returns its Future. With `ahead`
+    above 1 the candidates that will certainly be needed are judged before their turn (see
+    `_Lookahead`); the decisions (kept, rejected, duplicate) are still taken here in order, so
+    the files do not depend on `ahead` or on the order in which verdicts arrive.
+    """
     verdicts: dict[Candidate, str | None] = {}  # None: kept
+    lookahead = _Lookahead(count, seed, judge, path_of, ahead)
     for index in range(count):
         name = sample_name(index)
         for attempt in range(MAX_ATTEMPTS):
-            candidate = draw(random.Random(f"{seed}/{index}/{attempt}"))
-            text = source(candidate, name, seed, index, attempt)
+            lookahead.fill(index)
+            candidate, text = candidate_of(seed, index, attempt)
             tally.tried += 1
             if candidate in verdicts:
+                lookahead.drop(index, attempt)
                 reason = verdicts[candidate] or "duplicate"
             else:
-                reason = verdicts[candidate] = rejection(engine.check_file(path_of(name), text))
+                reason = verdicts[candidate] = lookahead.verdict(index, attempt)
             if reason is None:
                 tally.kept += 1
                 yield Sample(index, name, text)
@@ -78,6 +91,67 @@ def samples(
             tally.reasons[reason] += 1
         else:
             raise SamplingError(f"no candidate for {name} was kept in {MAX_ATTEMPTS} attempts")
+
+
+def candidate_of(seed: int, index: int, attempt: int) -> tuple[Candidate, str]:
+    """Candidate `attempt` of sample `index`, and its file's text: a function of the three."""
+    candidate = draw(random.Random(f"{seed}/{index}/{attempt}"))
+    return candidate, source(candidate, sample_name(index), seed, index, attempt)
+
+
+def verdict(engine: Engine, path: str, text: str) -> str | None:
+    """Why the engine would not keep this candidate, or None: what `judge` computes, in any
+    process (module-level, plain arguments and result)."""
+    return rejection(engine.check_file(path, text))
+
+
+class _Lookahead:
+    """Verdicts judged ahead of their turn, for the `ahead - 1` samples after the current one
+    (whose candidates are judged when needed, which is now).
+
+    A candidate is judged early only when it will be needed whatever the other verdicts say:
+    the first attempt of each of those samples, and the next attempt of one whose latest
+    attempt came back rejected. (A candidate judged clean may still turn out a duplicate of an
+    earlier sample; its next attempt is then judged when its turn comes.)
+    """
+
+    def __init__(self, count: int, seed: int, judge: Judge, path_of, ahead: int) -> None:
+        self.count, self.seed, self.judge, self.path_of, self.ahead = (
+            count,
+            seed,
+            judge,
+            path_of,
+            ahead,
+        )
+        self.pending: dict[tuple[int, int], Future] = {}
+        self.next_attempt: dict[int, int] = {}  # per sample: its first attempt not yet judged
+
+    def fill(self, index: int) -> None:
+        for sample in range(index + 1, min(self.count, index + self.ahead)):
+            attempt = self.next_attempt.get(sample, 0)
+            while attempt < MAX_ATTEMPTS and (attempt == 0 or self._rejected(sample, attempt - 1)):
+                self._start(sample, attempt)
+                attempt += 1
+            self.next_attempt[sample] = attempt
+        for sample in [s for s in self.next_attempt if s <= index]:
+            del self.next_attempt[sample]
+
+    def verdict(self, index: int, attempt: int) -> str | None:
+        if (index, attempt) not in self.pending:
+            self._start(index, attempt)
+        return self.pending.pop((index, attempt)).result()
+
+    def drop(self, index: int, attempt: int) -> None:
+        """A candidate whose verdict is known already (it was drawn before)."""
+        self.pending.pop((index, attempt), None)
+
+    def _start(self, index: int, attempt: int) -> None:
+        _, text = candidate_of(self.seed, index, attempt)
+        self.pending[index, attempt] = self.judge(self.path_of(sample_name(index)), text)
+
+    def _rejected(self, index: int, attempt: int) -> bool:
+        future = self.pending.get((index, attempt))
+        return future is not None and future.done() and future.result() is not None
 
 
 def rejection(report: FileReport) -> str | None:

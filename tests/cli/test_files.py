@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import FIXTURES, run_rasp
+from tests.conftest import FIXTURES, RASP, run_rasp
 
 ROOT = FIXTURES.parents[1]
 
@@ -170,3 +170,18 @@ def test_a_syntax_error_shows_its_line_with_a_caret(tmp_path):
         "    program = rasp.Map(lambda x: x +, rasp.tokens)",
         "                                    ^",
     ]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_that_leaves_early_ends_the_command_quietly(jobs: str):
+    # `rasp check | head`: the reader is gone before the report is printed.
+    rasp = subprocess.Popen(
+        [str(RASP), "check", "--jobs", jobs, str(SAMPLE), str(FIXTURES / "none_output.py")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    rasp.stdout.close()
+    stderr = rasp.stderr.read()
+    assert rasp.wait(timeout=300) == 128 + 13  # what a shell reports for a SIGPIPE
+    assert stderr == ""

@@ -1,11 +1,15 @@
 """`--jobs N`: files over N processes, each with its own worker, and output that of one job."""
 
+import os
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, run_rasp
+from tests.conftest import FIXTURES, RASP, run_rasp
 
 ROOT = Path(__file__).parents[2]
 # The file that runs out of time comes first, so it finishes last with two jobs: the output
@@ -79,3 +83,36 @@ def test_a_name_collision_stops_two_jobs_where_it_stops_one(tmp_path: Path):
     assert one[0] == 2 and "would both be exported as reverse" in one[2]
     assert _files(tmp_path / "two") == _files(tmp_path / "one")
     assert [p.name for p in (tmp_path / "two").iterdir()] == ["reverse"]
+
+
+def _pool_processes(pid: int) -> list[int]:
+    """The pool processes `pid` started (its other child is multiprocessing's resource
+    tracker), from /proc: no dependency for one lookup."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def test_a_killed_jobs_process_ends_the_command_with_one_line(tmp_path: Path):
+    # Two files that run until their (long) time limit keeps both pool processes busy.
+    paths = [tmp_path / f"loops_{i}.py" for i in range(2)]
+    for path in paths:
+        shutil.copyfile(FIXTURES / "hostile/loops_forever.py", path)
+    rasp = subprocess.Popen(
+        [str(RASP), "check", "--jobs", "2", "--timeout", "300", *map(str, paths)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120  # a failure guard, not a measure
+        while not (pool := _pool_processes(rasp.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(pool[0], signal.SIGKILL)
+        _, stderr = rasp.communicate(timeout=120)
+    finally:
+        rasp.kill()
+    assert rasp.returncode == 2
+    assert stderr.splitlines() == [
+        "rasp: error: a --jobs process ended unexpectedly (killed, or out of memory?); "
+        "nothing after the files reported was checked"
+    ]

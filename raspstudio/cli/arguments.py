@@ -7,6 +7,7 @@ Exit codes: 0 no error diagnostics, 1 errors found, 2 usage error.
 """
 
 import argparse
+import os
 from collections.abc import Callable
 
 from raspstudio.drafting.data import DraftSettings
@@ -129,9 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
         "0: one per core); output is the same as with one",
     )
 
+    cluster = _Parser(add_help=False)
+    cluster.add_argument(
+        "--scheduler",
+        default=os.environ.get("RASP_DASK_SCHEDULER") or None,
+        metavar="ADDRESS",
+        help="run on this Dask cluster (default: $RASP_DASK_SCHEDULER), e.g. "
+        "tcp://10.0.0.5:8786; needs the [dask] extra, and the files at the same paths on "
+        "every machine (docs/scale.md)",
+    )
+
     check = commands.add_parser(
         "check",
-        parents=[config, scan, parallel],
+        parents=[config, scan, parallel, cluster],
         help="verify programs and print diagnostics",
         epilog=EXIT_CODES,
     )
@@ -176,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        parents=[config, scan, parallel],
+        parents=[config, scan, parallel, cluster],
         help="write verified programs as testbeds (weights + map)",
     )
     export.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")

@@ -41,21 +41,23 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
     producer = f"rasp-studio {package_version()}"
     sharded = _Shards(out, args.shard_size, producer) if args.shard_size else None
     try:
-        with closing(jobs.each(export_one, files, work, engine, args.jobs, "exporting")) as results:
+        results = jobs.each(export_one, files, work, engine, args.jobs, "exporting", args.scheduler)
+        with closing(results):
             for path, result in zip(files, results, strict=True):
-                print_diagnostics(result.shown, result.errors)
+                shown = display_path(result.path)
+                print_diagnostics(shown, result.errors)
                 for outcome in result.outcomes:
-                    where = f"{result.shown}:{outcome.line}: `{outcome.program}`"
+                    where = f"{shown}:{outcome.line}: `{outcome.program}`"
                     if outcome.name in written:  # a program that did not verify claims no name
                         raise UsageError(
-                            f"{result.shown} and {written[outcome.name]} would both be exported "
+                            f"{shown} and {written[outcome.name]} would both be exported "
                             f"as {outcome.name}"
                         )
                     if outcome.testbed is None:
                         print(f"{where} skipped: {outcome.skipped}")
                         skipped += 1
                         continue
-                    written[outcome.name] = result.shown
+                    written[outcome.name] = shown
                     if sharded:
                         sharded.add(outcome.testbed, path, where)
                         continue
@@ -111,10 +113,10 @@ class Outcome:
 
 @dataclass
 class FileExport:
-    """What `export_one` found in a file: its path as shown, its errors, each program's
-    outcome. Plain data: it comes back from a pool process."""
+    """What `export_one` found in a file: its absolute path, its errors, each program's
+    outcome. Plain data: it comes back from a pool process or a Dask worker."""
 
-    shown: str
+    path: str
     errors: list[Diagnostic]
     outcomes: list[Outcome]
 
@@ -123,7 +125,6 @@ def export_one(engine: Engine, path: Path, overrides: dict, out: Path) -> FileEx
     """Check a file and build a testbed (circuit checked by ablation) for each verified program
     of it, to be written under `out`; nothing is written here."""
     report = engine.check_file(str(path), overrides=overrides)
-    shown = display_path(report.path)
     errors = [d for d in report.diagnostics if d.severity == "error"]
     outcomes = []
     for program in report.programs:
@@ -139,7 +140,7 @@ def export_one(engine: Engine, path: Path, overrides: dict, out: Path) -> FileEx
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         why = f"its circuit fails the ablation check: {problems[0]}{more}"
         outcomes.append(Outcome(program.name, program.line, name, None, why))
-    return FileExport(shown, errors, outcomes)
+    return FileExport(report.path, errors, outcomes)
 
 
 def _verified(program: ProgramReport, errors: list) -> bool:

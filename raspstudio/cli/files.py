@@ -129,17 +129,17 @@ def _print_text_report(reports: list[FileReport]) -> None:
 
 
 def check_one(engine: Engine, path: Path, overrides: dict, program: str | None) -> FileReport:
-    """One file's report, paths as users see them: what `rasp check` does per file, whatever
-    process it runs in (raspstudio.cli.jobs)."""
-    report = engine.check_file(str(path), overrides=overrides, only=program)
-    show_paths(report)
-    return report
+    """One file's report: what `rasp check` does per file, whatever process or machine it runs
+    in (raspstudio.cli.jobs)."""
+    return engine.check_file(str(path), overrides=overrides, only=program)
 
 
 def _cmd_check(args: argparse.Namespace, engine: Engine) -> int:
     files = python_files(args.paths, args.exclude)
     work = (overrides_of(args), args.program)
-    reports = list(jobs.each(check_one, files, work, engine, args.jobs, "checking"))
+    reports = list(jobs.each(check_one, files, work, engine, args.jobs, "checking", args.scheduler))
+    for report in reports:
+        show_paths(report)
     if args.program and not any(r.programs for r in reports):
         raise UsageError(f"no program named {args.program!r} in the files checked")
     keep_selected(reports, selected_codes(args.select, args.ignore))

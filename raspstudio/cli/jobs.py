@@ -8,11 +8,14 @@ would inherit the parent's threads (rich's refresher) and open pipes.
 
 The per-file function is the one `--jobs 1` calls with the command's own engine:
 `function(engine, path, *args)`, module-level, plain arguments, picklable result, so the same
-function can be sent anywhere that can call it (a Dask cluster, later). Results come back in
-input order whatever order they finish in, so output is that of `--jobs 1`.
+function can be sent anywhere that can call it (a Dask cluster: raspstudio.cli.cluster). Its
+result names files by absolute path: the command shows them as users see them, from its own
+working folder. Results come back in input order whatever order they finish in, so output is
+that of `--jobs 1`.
 """
 
 import atexit
+import functools
 import multiprocessing
 import os
 import signal
@@ -54,24 +57,36 @@ def each(
     engine: Engine,
     jobs: int,
     doing: str,
+    scheduler: str | None = None,
 ) -> Iterator[Result]:
     """`function(engine, path, *args)` for each path, yielded in the order of `paths`.
 
-    With one worker (`--jobs 1`, or a single file) it runs here with `engine`; otherwise in a
-    pool of processes whose engines are configured like `engine`. A progress bar (`doing`,
-    files/s, time left) goes to stderr when it is a terminal and there is more than one file.
+    With a Dask `scheduler` address it runs on that cluster (raspstudio.cli.cluster); with one
+    worker (`--jobs 1`, or a single file) it runs here with `engine`; otherwise in a pool of
+    processes whose engines are configured like `engine`. A progress bar (`doing`, files/s,
+    time left) goes to stderr when it is a terminal and there is more than one file.
     """
+    if scheduler and jobs != 1:
+        raise UsageError(
+            "--jobs cannot be combined with a Dask scheduler (--scheduler, or "
+            "$RASP_DASK_SCHEDULER): the cluster's workers are its jobs"
+        )
     console = Console(stderr=True)
     with _progress(console, len(paths) > 1) as bar:
         task = bar.add_task(doing, total=len(paths))
         count = workers(jobs, len(paths))
-        if count == 1:
+        if scheduler:
+            from raspstudio.cli import cluster
+
+            finished = functools.partial(bar.advance, task)
+            yield from cluster.each(function, paths, args, engine, scheduler, finished)
+        elif count == 1:
             for path in paths:
                 bar.update(task, description=f"{doing} {path.name}")
                 yield function(engine, path, *args)
                 bar.advance(task)
-            return
-        yield from _in_pool(function, paths, args, engine, count, lambda: bar.advance(task))
+        else:
+            yield from _in_pool(function, paths, args, engine, count, lambda: bar.advance(task))
 
 
 def _in_pool(

@@ -243,13 +243,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"limit per check of a candidate (default {DEFAULT_TIMEOUT:g})",
     )
 
-    _add_draft_commands(commands, _Parser)
+    _add_draft_commands(commands, _Parser, parallel)
     commands.add_parser("serve", help="language server on stdin/stdout (for editors)")
     commands.add_parser("doctor", help="say how user code is isolated on this machine")
     return parser
 
 
-def _add_draft_commands(commands: argparse._SubParsersAction, parser_class: type) -> None:
+def _add_draft_commands(
+    commands: argparse._SubParsersAction, parser_class: type, parallel: argparse.ArgumentParser
+) -> None:
     llm = parser_class(add_help=False)
     group = llm.add_argument_group(
         "model (the API key is read from OPENAI_API_KEY, never from a flag)"
@@ -289,7 +291,9 @@ def _add_draft_commands(commands: argparse._SubParsersAction, parser_class: type
     one.add_argument("--format", choices=["text", "json"], default="text")
 
     many = commands.add_parser(
-        "draft-eval", parents=[llm], help="TracrBench-style evaluation of drafting on a task file"
+        "draft-eval",
+        parents=[llm, parallel],
+        help="TracrBench-style evaluation of drafting on a task file",
     )
     many.add_argument("tasks", metavar="TASKS.jsonl")
     many.add_argument("--limit", type=int, metavar="N", help="only the first N tasks")

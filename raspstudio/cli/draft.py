@@ -2,7 +2,8 @@
 (`raspstudio.drafting`).
 
 Progress goes to stderr, results to stdout (or the -o file), so `--format json` output can be
-piped. The API key comes only from the environment: a flag would leave it in shell history.
+piped. `draft-eval --jobs N` drafts N tasks at once (raspstudio.cli.jobs), results in task
+order. The API key comes only from the environment: a flag would leave it in shell history.
 """
 
 import argparse
@@ -13,11 +14,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from raspstudio.cli import jobs
 from raspstudio.cli.arguments import UsageError
 from raspstudio.drafting.data import DraftRequest, DraftResult, DraftSettings, Example
 from raspstudio.drafting.llm import Endpoint
 from raspstudio.drafting.loop import draft
-from raspstudio.drafting.tasks import TaskFileError, evaluate_task, load_tasks, summary
+from raspstudio.drafting.tasks import (
+    TaskFileError,
+    TaskResult,
+    evaluate_task,
+    load_tasks,
+    summary,
+)
 from raspstudio.engine import Engine
 from raspstudio.tokens import parse_tokens
 
@@ -106,10 +114,9 @@ def cmd_draft_eval(args: argparse.Namespace, engine: Engine) -> int:
             "compatible server, and RASP_LLM_MODEL (see docs/drafting.md)"
         )
     results = []
-    for i, task in enumerate(tasks, start=1):
-        _say(f"task {i}/{len(tasks)}: {task.name}")
-        result = evaluate_task(task, endpoint, engine, settings)
-        _say(f"task {i}/{len(tasks)}: {task.name}: {result.furthest_stage}")
+    evaluated = jobs.each(_evaluate, tasks, (endpoint, settings), engine, args.jobs, "drafting")
+    for i, result in enumerate(evaluated, start=1):
+        _say(f"task {i}/{len(tasks)}: {result.name}: {result.furthest_stage}")
         results.append(result)
     totals = summary(results, settings, endpoint.model)
     if args.format == "json":
@@ -120,6 +127,13 @@ def cmd_draft_eval(args: argparse.Namespace, engine: Engine) -> int:
         _say(f"no task got a single draft; the first said: {results[0].message}")
         return 1
     return 0
+
+
+def _evaluate(
+    engine: Engine, task: DraftRequest, endpoint: Endpoint, settings: DraftSettings
+) -> TaskResult:
+    """One task, in whichever process `--jobs` runs it (raspstudio.cli.jobs)."""
+    return evaluate_task(task, endpoint, engine, settings)
 
 
 def _print_eval_table(results: list, totals: dict) -> None:

@@ -454,3 +454,16 @@ def test_draft_eval_exits_1_when_the_endpoint_failed_every_task(chat, eval_tasks
     assert json.loads(result.stdout)["summary"]["solved_with_repair"] == 0
     assert "no task got a single draft; the first said: " in result.stderr
     assert "refused the API key (HTTP 401)" in result.stderr
+
+
+def test_draft_eval_with_two_jobs_prints_what_one_job_prints(chat, eval_tasks):
+    path, tasks = eval_tasks
+    server = chat(default=eval_answer(tasks))
+    one = draft_eval(server, path, "--format", "json")
+    two = draft_eval(server, path, "--format", "json", "--jobs", "2")
+    assert (two.returncode, two.stdout) == (one.returncode, one.stdout) == (0, one.stdout)
+    assert progress_lines(two.stderr) == progress_lines(one.stderr) == [
+        "rasp draft: task 1/2: reverse: verified",
+        "rasp draft: task 2/2: token_parity: verified",
+    ]
+    assert len(server.requests) == 2 * 3  # each run asked the same three questions

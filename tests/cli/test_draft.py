@@ -462,8 +462,12 @@ def test_draft_eval_with_two_jobs_prints_what_one_job_prints(chat, eval_tasks):
     one = draft_eval(server, path, "--format", "json")
     two = draft_eval(server, path, "--format", "json", "--jobs", "2")
     assert (two.returncode, two.stdout) == (one.returncode, one.stdout) == (0, one.stdout)
-    assert progress_lines(two.stderr) == progress_lines(one.stderr) == [
-        "rasp draft: task 1/2: reverse: verified",
-        "rasp draft: task 2/2: token_parity: verified",
-    ]
+    assert (
+        progress_lines(two.stderr)
+        == progress_lines(one.stderr)
+        == [
+            "rasp draft: task 1/2: reverse: verified",
+            "rasp draft: task 2/2: token_parity: verified",
+        ]
+    )
     assert len(server.requests) == 2 * 3  # each run asked the same three questions

@@ -17,8 +17,10 @@ that of `--jobs 1`.
 import atexit
 import functools
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -161,8 +163,17 @@ def _start(timeout: float, memory_mb: int, defaults: dict) -> None:
     global _engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the front end's to handle
     os.dup2(2, 1)  # the command's stdout is the front end's alone: it prints in input order
+    threading.Thread(target=_end_with_the_command, daemon=True).start()
     _engine = Engine(Worker(timeout=timeout, memory_mb=memory_mb), defaults)
     atexit.register(_engine.close)
+
+
+def _end_with_the_command() -> None:
+    """End this process as soon as the command's process is gone, however it ended (`kill -9`,
+    the OOM killer): the pool's queues would not tell it, since its sibling processes hold
+    them open too. Its worker then sees its own pipe close and ends as well."""
+    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
+    os._exit(1)
 
 
 def _call(function: Callable[..., Any], args: tuple) -> Any:

@@ -2,25 +2,21 @@
 two workers, started here with Dask's own `dask` command on 127.0.0.1) give what they give
 locally, and a worker killed mid-run loses no file."""
 
-import json
 import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from distributed import Client
 
 from tests.conftest import FIXTURES, RASP, run_rasp
+from tests.dask_cluster import GUARD, local_cluster
 
 ROOT = Path(__file__).parents[2]
-DASK = Path(sys.executable).parent / "dask"
-GUARD = 180  # seconds: a failure guard for the cluster's start, not a measure
 FILES = [
     FIXTURES / "hostile/hard_exit.py",  # crashes its worker: the same diagnostic on a cluster
     FIXTURES / "sample.py",
@@ -34,43 +30,9 @@ LOST = re.compile(
 )
 
 
-@contextmanager
-def _cluster(folder: Path) -> Iterator[tuple[str, dict[str, subprocess.Popen]]]:
-    """A scheduler and two single-thread workers named w0 and w1 (no nanny: a killed worker
-    stays dead), stopped on exit."""
-    started: list[subprocess.Popen] = []
-
-    def start(*args: str) -> subprocess.Popen:
-        log = (folder / f"{args[0]}-{len(started)}.log").open("w")
-        process = subprocess.Popen(
-            [str(DASK), *args], stdout=log, stderr=log, start_new_session=True
-        )
-        started.append(process)
-        return process
-
-    file = folder / "scheduler.json"
-    try:
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(file))
-        deadline = time.monotonic() + GUARD
-        while not file.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        address = json.loads(file.read_text())["address"]
-        workers = {
-            name: start("worker", address, "--name", name, "--nthreads", "1", "--no-nanny")
-            for name in ("w0", "w1")
-        }
-        with Client(address, timeout=GUARD) as client:
-            client.wait_for_workers(2, timeout=GUARD)
-        yield address, workers
-    finally:
-        for process in started:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory) -> Iterator[str]:
-    with _cluster(tmp_path_factory.mktemp("dask")) as (address, _):
+    with local_cluster(tmp_path_factory.mktemp("dask")) as (address, _):
         yield address
 
 
@@ -133,7 +95,7 @@ def _kill_a_busy_worker(address: str, workers: dict[str, subprocess.Popen]) -> N
 def test_a_worker_killed_mid_run_loses_no_file_and_it_is_said(tmp_path: Path, command: str):
     paths = list(map(str, _slow_copies(tmp_path, 4)))
     output = ["-o", str(tmp_path / "out")] if command == "export" else ["--format", "json"]
-    with _cluster(tmp_path) as (address, workers):
+    with local_cluster(tmp_path) as (address, workers):
         rasp = subprocess.Popen(
             [str(RASP), command, "--timeout", "60", "--scheduler", address, *output, *paths],
             stdout=subprocess.PIPE,

@@ -116,3 +116,32 @@ def test_a_killed_jobs_process_ends_the_command_with_one_line(tmp_path: Path):
         "rasp: error: a --jobs process ended unexpectedly (killed, or out of memory?); "
         "nothing after the files reported was checked"
     ]
+
+
+def test_the_jobs_processes_end_with_a_killed_command(tmp_path: Path):
+    paths = [tmp_path / f"loops_{i}.py" for i in range(2)]
+    for path in paths:
+        shutil.copyfile(FIXTURES / "hostile/loops_forever.py", path)
+    rasp = subprocess.Popen(
+        [str(RASP), "check", "--jobs", "2", "--timeout", "300", *map(str, paths)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120  # failure guards, not measures
+    while len(pool := _pool_processes(rasp.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    rasp.kill()  # SIGKILL: the command gets no chance to stop its pool
+    rasp.wait()
+    deadline = time.monotonic() + 120
+    while (alive := [p for p in pool if _running(p)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in alive:  # leave nothing behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False

@@ -228,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser(
         "sample",
-        parents=[parallel],
+        parents=[parallel, cluster],
         help="random programs that compile and verify, for corpora (docs/sampling.md)",
     )
     sample.add_argument("count", type=_positive_int, metavar="N", help="how many programs")

@@ -1,4 +1,4 @@
-"""`--scheduler ADDRESS`: the per-file work of `--jobs`, sent to a Dask distributed cluster.
+"""`--scheduler ADDRESS`: the work of `--jobs`, sent to a Dask distributed cluster.
 
 Dask does the scheduling: futures, `as_completed`, and running again the tasks of a worker
 that was lost. This module only cuts the files into batches, one Dask task each, and gives the
@@ -11,15 +11,18 @@ cluster must see them at the same paths (a shared file system, as on a SLURM clu
 must have rasp-studio installed (`pip install 'rasp-studio[dask]'`).
 """
 
+import itertools
 import math
 import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
 from raspstudio.cli.arguments import UsageError
+from raspstudio.cli.jobs import in_order
 from raspstudio.engine import Engine, Worker
 from raspstudio.report import counted
 
@@ -40,48 +43,61 @@ def each(
     finished: Callable[[int], None],
 ) -> Iterator[Result]:
     """`function(engine, path, *args)` for each path, on the cluster at `address`, yielded in
-    the order of `paths`; `finished(n)` is called as each batch of n files comes back.
-
-    A Dask worker lost while running a batch is said on stderr, once per worker, with how many
-    files Dask is running again elsewhere.
-    """
-    client = _connect(address)
-    try:
-        settings = (engine.worker.timeout, engine.worker.memory_mb, engine.defaults)
-        size = _batch_size(len(paths), _threads(client))
+    the order of `paths`; `finished(n)` is called as each batch of n files comes back."""
+    with Cluster(address, engine) as cluster:
+        size = _batch_size(len(paths), cluster.threads)
         batches = [[p.absolute() for p in paths[i : i + size]] for i in range(0, len(paths), size)]
-        run = uuid.uuid4().hex[:8]
-        keys = [f"rasp-{run}-{i}" for i in range(len(batches))]
-        # Subscribed before anything is submitted: a worker lost at once is still heard of.
-        lost = _LostWorkers({key: len(batch) for key, batch in zip(keys, batches, strict=True)})
-        client.subscribe_topic("all", lost.event)
-        futures = {
-            client.submit(run_batch, function, batch, args, settings, key=key, pure=False): i
-            for i, (key, batch) in enumerate(zip(keys, batches, strict=True))
+        files = {
+            cluster.submit(_batch, function, batch, args, files=len(batch)): len(batch)
+            for batch in batches
         }
-        yield from _in_order(futures, finished, client)
-        lost.summary()
-    finally:
-        client.close()
+        for results in in_order(list(files), lambda future: finished(files[future])):
+            yield from results
 
 
-def _in_order(futures: dict, finished: Callable[[int], None], client: Any) -> Iterator[Any]:
-    """Each batch's results, batches in order; a batch's data leaves the cluster once read."""
-    from distributed import as_completed
+class Cluster:
+    """One command's connection to a Dask scheduler: `submit(function, *args)` runs
+    `function(engine, *args)` as a Dask task, with the engine of the worker thread that runs
+    it, and returns a `concurrent.futures.Future` (so callers treat it as `jobs.Pool`'s).
 
-    done: dict[int, list] = {}
-    following = 0
-    for future in as_completed(list(futures), loop=client.loop):
-        index = futures.pop(future)
-        try:
-            done[index] = future.result()
-        except Exception as e:  # noqa: BLE001 - any failure of the cluster is one line
-            raise UsageError(f"the Dask cluster failed: {type(e).__name__}: {e}") from None
-        future.release()
-        finished(len(done[index]))
-        while following in done:
-            yield from done.pop(following)
-            following += 1
+    A Dask worker lost while it held some of this command's tasks is said on stderr, with how
+    many files Dask is running again, and summed up when the command ends well.
+    """
+
+    def __init__(self, address: str, engine: Engine) -> None:
+        self.client = _connect(address)
+        self.settings = (engine.worker.timeout, engine.worker.memory_mb, engine.defaults)
+        self.threads = sum(
+            w["nthreads"] for w in self.client.scheduler_info(n_workers=-1)["workers"].values()
+        )
+        self.run = uuid.uuid4().hex[:8]
+        self.count = itertools.count()
+        self.lost = _LostWorkers()
+        # Subscribed before anything is submitted: a worker lost at once is still heard of.
+        self.client.subscribe_topic("all", self.lost.event)
+
+    def submit(self, function: Callable[..., Result], *args: Any, files: int = 1) -> Future:
+        key = f"rasp-{self.run}-{next(self.count)}"
+        self.lost.files_of[key] = files
+        task = self.client.submit(_run, function, args, self.settings, key=key, pure=False)
+        done: Future = Future()
+
+        def arrived(task: Any) -> None:  # in Dask's callback thread
+            try:
+                done.set_result(task.result())
+            except Exception as e:  # noqa: BLE001 - any failure of the cluster is one line
+                done.set_exception(UsageError(f"the Dask cluster failed: {type(e).__name__}: {e}"))
+
+        task.add_done_callback(arrived)
+        return done
+
+    def __enter__(self) -> "Cluster":
+        return self
+
+    def __exit__(self, kind: type | None, *_: Any) -> None:
+        if kind is None:
+            self.lost.summary()
+        self.client.close()
 
 
 def _connect(address: str) -> Any:
@@ -107,10 +123,6 @@ def _connect(address: str) -> Any:
     return client
 
 
-def _threads(client: Any) -> int:
-    return sum(w["nthreads"] for w in client.scheduler_info(n_workers=-1)["workers"].values())
-
-
 def _batch_size(files: int, threads: int) -> int:
     return max(1, min(MAX_BATCH, math.ceil(files / (TASKS_PER_THREAD * max(threads, 1)))))
 
@@ -118,8 +130,8 @@ def _batch_size(files: int, threads: int) -> int:
 class _LostWorkers:
     """The scheduler's remove-worker events that concern this run's tasks, said as they come."""
 
-    def __init__(self, files_of: dict[str, int]) -> None:
-        self.files_of = files_of
+    def __init__(self) -> None:
+        self.files_of: dict[str, int] = {}  # task key -> files it runs
         self.rerun = 0
         self.workers: set[str] = set()
 
@@ -154,15 +166,17 @@ class _LostWorkers:
 _local = threading.local()  # per Dask worker thread: (settings, engine)
 
 
-def run_batch(
-    function: Callable[..., Any], paths: list[Path], args: tuple, settings: tuple
-) -> list:
-    """A Dask task: `function(engine, path, *args)` for each path, with this thread's engine
-    (made on first use, or again when the command's settings differ)."""
+def _run(function: Callable[..., Any], args: tuple, settings: tuple) -> Any:
+    """A Dask task: `function(engine, *args)` with this worker thread's engine (made on first
+    use, or again when a command's settings differ)."""
     if getattr(_local, "settings", None) != settings:
         if getattr(_local, "engine", None) is not None:
             _local.engine.close()
         timeout, memory_mb, defaults = settings
         _local.engine = Engine(Worker(timeout=timeout, memory_mb=memory_mb), defaults)
         _local.settings = settings
-    return [function(_local.engine, path, *args) for path in paths]
+    return function(_local.engine, *args)
+
+
+def _batch(engine: Engine, function: Callable[..., Any], paths: list[Path], args: tuple) -> list:
+    return [function(engine, path, *args) for path in paths]

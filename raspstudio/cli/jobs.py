@@ -68,11 +68,7 @@ def each(
     processes whose engines are configured like `engine`. A progress bar (`doing`, files/s,
     time left) goes to stderr when it is a terminal and there is more than one file.
     """
-    if scheduler and jobs != 1:
-        raise UsageError(
-            "--jobs cannot be combined with a Dask scheduler (--scheduler, or "
-            "$RASP_DASK_SCHEDULER): the cluster's workers are its jobs"
-        )
+    one_way(jobs, scheduler)
     console = Console(stderr=True)
     with _progress(console, len(paths) > 1) as bar:
         task = bar.add_task(doing, total=len(paths))
@@ -91,6 +87,15 @@ def each(
             yield from _in_pool(function, paths, args, engine, count, lambda: bar.advance(task))
 
 
+def one_way(jobs: int, scheduler: str | None) -> None:
+    """Refuse `--jobs N` with a scheduler: which of the two would say how many at once?"""
+    if scheduler and jobs != 1:
+        raise UsageError(
+            "--jobs cannot be combined with a Dask scheduler (--scheduler, or "
+            "$RASP_DASK_SCHEDULER): the cluster's workers are its jobs"
+        )
+
+
 def _in_pool(
     function: Callable[..., Result],
     paths: Sequence[Path],
@@ -99,18 +104,24 @@ def _in_pool(
     count: int,
     finished: Callable[[], None],
 ) -> Iterator[Result]:
-    """The pool's results in input order: each as soon as it and all before it are done (an
-    exception too, so the files before a failing one are reported as with one job)."""
     with Pool(engine, count) as pool:
-        futures = {pool.submit(function, path, *args): i for i, path in enumerate(paths)}
-        done: dict[int, Future] = {}
-        following = 0
-        for future in as_completed(futures):
-            done[futures[future]] = future
-            finished()
-            while following in done:
-                yield done.pop(following).result()
-                following += 1
+        futures = [pool.submit(function, path, *args) for path in paths]
+        yield from in_order(futures, lambda _: finished())
+
+
+def in_order(futures: Sequence[Future], finished: Callable[[Future], None]) -> Iterator[Any]:
+    """The futures' results in their order: each as soon as it and all before it are done (an
+    exception too, so the results before a failing one are reported as with one job).
+    `finished(future)` is called as each is done, in any order."""
+    index = {future: i for i, future in enumerate(futures)}
+    done: dict[int, Future] = {}
+    following = 0
+    for future in as_completed(futures):
+        done[index.pop(future)] = future
+        finished(future)
+        while following in done:
+            yield done.pop(following).result()
+            following += 1
 
 
 class Pool:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from raspstudio.cli import jobs
+from raspstudio.cli.cluster import Cluster
 from raspstudio.cli.files import refuse_non_empty
 from raspstudio.engine import Engine
 from raspstudio.report import counted
@@ -24,22 +25,22 @@ from raspstudio.sampling.sampler import SamplingError, Tally, samples, verdict
 def cmd_sample(args: argparse.Namespace, engine: Engine) -> int:
     out = Path(args.output)
     refuse_non_empty(out, args.force, "samples")
+    judges, ahead = _judges(args, engine)  # a scheduler that cannot be reached: no DIR made
     out.mkdir(parents=True, exist_ok=True)
     tally = Tally()
     console = Console(stderr=True)
     status = 0
-    count = jobs.workers(args.jobs, args.count)
     with (
         Progress(console=console, transient=True, disable=not console.is_terminal) as bar,
-        jobs.Pool(engine, count) as pool,
+        judges,
     ):
         task = bar.add_task("sampling", total=args.count)
 
         def judge(path: str, text: str) -> Future:
-            return pool.submit(verdict, path, text)
+            return judges.submit(verdict, path, text)
 
-        ahead = 4 * count if count > 1 else 1  # samples judged ahead: enough to keep all busy
-        drawn = samples(args.count, args.seed, judge, lambda n: str(out / n), tally, ahead)
+        where = out.absolute()  # as a Dask worker on another machine must be told it
+        drawn = samples(args.count, args.seed, judge, lambda n: str(where / n), tally, ahead)
         try:
             for sample in drawn:
                 write_atomically(out / f"{sample.name}.py", sample.source)
@@ -49,6 +50,17 @@ def cmd_sample(args: argparse.Namespace, engine: Engine) -> int:
             status = 1
     print(report(tally, out, args.seed))
     return status
+
+
+def _judges(args: argparse.Namespace, engine: Engine) -> tuple[jobs.Pool | Cluster, int]:
+    """Where candidates are judged (here, a pool of `--jobs`, a Dask cluster), and how many
+    samples ahead of the one being decided: enough to keep them all busy."""
+    jobs.one_way(args.jobs, args.scheduler)
+    if args.scheduler:
+        cluster = Cluster(args.scheduler, engine)
+        return cluster, 4 * cluster.threads
+    count = jobs.workers(args.jobs, args.count)
+    return jobs.Pool(engine, count), 4 * count if count > 1 else 1
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -68,6 +68,17 @@ def test_export_on_a_cluster_writes_the_same_bytes_as_here(cluster: str, tmp_pat
     assert len(_files(tmp_path / "here")) == 4 * 6  # the other four, six files each
 
 
+def test_sample_on_a_cluster_writes_the_same_files_as_here(cluster: str, tmp_path: Path):
+    here = run_rasp("sample", "12", "--seed", "1", "-o", str(tmp_path / "here"))
+    there = run_rasp(
+        "sample", "12", "--seed", "1", "--scheduler", cluster, "-o", str(tmp_path / "there")
+    )
+    assert there.returncode == here.returncode == 0, there.stderr
+    assert there.stdout.replace("there", "here") == here.stdout  # the same tally
+    assert _files(tmp_path / "there") == _files(tmp_path / "here")
+    assert len(_files(tmp_path / "here")) == 12
+
+
 def _slow_copies(folder: Path, count: int) -> list[Path]:
     """Programs that take seconds to load, so that a worker can be killed while it holds one."""
     text = (ROOT / "programs/positional/reverse.py").read_text()
@@ -143,3 +154,10 @@ def test_jobs_and_a_scheduler_are_refused_together():
         "rasp: error: --jobs cannot be combined with a Dask scheduler (--scheduler, or "
         "$RASP_DASK_SCHEDULER): the cluster's workers are its jobs\n"
     )
+
+
+def test_sample_with_a_scheduler_it_cannot_reach_makes_no_folder(tmp_path: Path):
+    out = tmp_path / "samples"
+    result = run_rasp("sample", "3", "--scheduler", "not an address", "-o", str(out))
+    assert result.returncode == 2 and "cannot reach the Dask scheduler" in result.stderr
+    assert not out.exists()

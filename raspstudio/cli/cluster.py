@@ -2,9 +2,10 @@
 
 Dask does the scheduling: futures, `as_completed`, and running again the tasks of a worker
 that was lost. This module only cuts the files into batches, one Dask task each, and gives the
-results back in file order, so the output is that of `--jobs 1`. A task runs its batch
-through an isolated worker process on the Dask worker's machine (one `Engine` per Dask worker
-thread, kept from task to task), so user code never runs in the Dask worker process itself.
+results back in file order, so the output is that of `--jobs 1` (`each`); the sampler sends a
+task per candidate through the same `Cluster`. A task runs its work through an isolated worker
+process on the Dask worker's machine (one `Engine` per Dask worker thread, kept from task to
+task), so user code never runs in the Dask worker process itself.
 
 Paths are sent absolute, and each machine reads the files itself: every machine of the
 cluster must see them at the same paths (a shared file system, as on a SLURM cluster), and

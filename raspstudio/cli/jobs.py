@@ -74,7 +74,7 @@ def each(
         task = bar.add_task(doing, total=len(paths))
         count = workers(jobs, len(paths))
         if scheduler:
-            from raspstudio.cli import cluster
+            from raspstudio.cli import cluster  # here: it imports this module's in_order
 
             finished = functools.partial(bar.advance, task)
             yield from cluster.each(function, paths, args, engine, scheduler, finished)
@@ -84,7 +84,9 @@ def each(
                 yield function(engine, path, *args)
                 bar.advance(task)
         else:
-            yield from _in_pool(function, paths, args, engine, count, lambda: bar.advance(task))
+            with Pool(engine, count) as pool:
+                futures = [pool.submit(function, path, *args) for path in paths]
+                yield from in_order(futures, lambda _: bar.advance(task))
 
 
 def one_way(jobs: int, scheduler: str | None) -> None:
@@ -94,19 +96,6 @@ def one_way(jobs: int, scheduler: str | None) -> None:
             "--jobs cannot be combined with a Dask scheduler (--scheduler, or "
             "$RASP_DASK_SCHEDULER): the cluster's workers are its jobs"
         )
-
-
-def _in_pool(
-    function: Callable[..., Result],
-    paths: Sequence[Path],
-    args: tuple,
-    engine: Engine,
-    count: int,
-    finished: Callable[[], None],
-) -> Iterator[Result]:
-    with Pool(engine, count) as pool:
-        futures = [pool.submit(function, path, *args) for path in paths]
-        yield from in_order(futures, lambda _: finished())
 
 
 def in_order(futures: Sequence[Future], finished: Callable[[Future], None]) -> Iterator[Any]:

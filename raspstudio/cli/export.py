@@ -64,7 +64,7 @@ def cmd_export(args: argparse.Namespace, engine: Engine) -> int:
                     target = write.write(outcome.testbed, path, producer)
                     print(f"{where} -> {target}")
         if sharded:
-            sharded.flush()
+            sharded.finish()
     except OSError as e:  # a full disk, a folder that cannot be written
         which = f" ({e.filename})" if e.filename else ""
         raise UsageError(f"cannot write to {out}: {e.strerror or e}{which}") from None
@@ -86,6 +86,12 @@ class _Shards:
         self.pending.append((testbed, source.read_text(), where))
         if len(self.pending) == self.size:
             self.flush()
+
+    def finish(self) -> None:
+        """The last shard, and no shard of an earlier export beyond it (`--force`)."""
+        self.flush()
+        if self.out.is_dir() and (stale := shards.remove_beyond(self.out, self.count)):
+            print(f"Removed {counted(stale, 'shard')} of an earlier export beyond the last one.")
 
     def flush(self) -> None:
         if not self.pending:

@@ -13,6 +13,7 @@ a shard whose .jsonl exists is complete, and a failure leaves no file of the sha
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,6 +64,21 @@ def write(folder: Path, index: int, testbeds: Sequence[tuple[Testbed, str]], pro
         tensors.unlink(missing_ok=True)
         raise
     return jsonl
+
+
+def remove_beyond(folder: Path, count: int) -> int:
+    """Remove the shards numbered `count` and up that an earlier export left in `folder` (a
+    `--force` export over a larger one), each .jsonl first so that no shard looks complete
+    while it goes; returns how many there were."""
+    stale = sorted(
+        path
+        for path in folder.glob("shard-*.jsonl")
+        if re.fullmatch(r"shard-\d{5}\.jsonl", path.name) and int(path.name[6:11]) >= count
+    )
+    for jsonl in stale:
+        jsonl.unlink()
+        jsonl.with_suffix(".safetensors").unlink(missing_ok=True)
+    return len(stale)
 
 
 def _replace(path: Path, data: bytes) -> None:

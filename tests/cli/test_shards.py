@@ -168,3 +168,19 @@ def test_testbed_verify_finds_a_tampered_example_in_a_shard(exports: Path, tmp_p
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{tmp_path / 'out/shard-00000/token_parity'}: FAILED: ")
     assert ": ok: " in lines[1] and lines[2] == "Verified 2 testbeds: 1 failed."
+
+
+def test_force_over_a_larger_export_leaves_no_shard_of_it(tmp_path: Path):
+    out = tmp_path / "out"
+    first = run_rasp("export", "-o", str(out), "--shard-size", "1", *map(str, PROGRAMS))
+    assert first.returncode == 0, first.stderr
+    (out / "notes.txt").write_text("mine")  # not a shard: stays
+    again = run_rasp("export", "-o", str(out), "--force", "--shard-size", "2", str(PROGRAMS[0]))
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "notes.txt",
+        "shard-00000.jsonl",
+        "shard-00000.safetensors",
+    ]
+    assert "Removed 2 shards of an earlier export beyond the last one." in again.stdout
+    assert [t.folder.name for t in shards.load(out / "shard-00000.jsonl")] == ["token_parity"]

@@ -31,7 +31,7 @@ ALLOWED = {
     "lsp": {"root", "engine", "drafting", "lsp"},
     "repl": {"root", "engine", "drafting", "repl"},
     "testbed": {"root", "testbed"},  # exported testbeds are data: read without the engine
-    "sampling": {"root", "engine", "sampling"},
+    "sampling": {"root", "engine", "testbed", "sampling"},  # samples must export
     "cli": {"root", "engine", "drafting", "cli", "lsp", "repl", "testbed", "sampling"},
 }
 

@@ -52,7 +52,8 @@ def each(
             cluster.submit(_batch, function, batch, args, files=len(batch)): len(batch)
             for batch in batches
         }
-        for results in in_order(list(files), lambda future: finished(files[future])):
+        futures = list(files)  # emptied by in_order: a batch's results are freed once yielded
+        for results in in_order(futures, lambda future: finished(files.pop(future))):
             yield from results
 
 

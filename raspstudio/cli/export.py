@@ -13,14 +13,12 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from raspstudio.cli import jobs
 from raspstudio.cli.arguments import UsageError, package_version
 from raspstudio.cli.files import overrides_of, print_diagnostics, python_files, refuse_non_empty
 from raspstudio.engine import Engine
 from raspstudio.report import Diagnostic, ProgramReport
-from raspstudio.testbed import ablation, circuit, forward, shards, write
+from raspstudio.testbed import build, shards, write
 from raspstudio.testbed.folder import Testbed
 from raspstudio.text import counted, display_path
 
@@ -138,7 +136,7 @@ def export_one(engine: Engine, path: Path, overrides: dict, out: Path) -> FileEx
             outcomes.append(Outcome(program.name, program.line, None, None, "not verified"))
             continue
         name = path.stem if program.name == "program" else f"{path.stem}.{program.name}"
-        testbed, check = _testbed(engine.export(program.name), out / name)
+        testbed, check = build.from_export(engine.export(program.name), out / name)
         if check.holds:
             outcomes.append(Outcome(program.name, program.line, name, testbed, None))
             continue
@@ -153,26 +151,6 @@ def _verified(program: ProgramReport, errors: list) -> bool:
     return program.verified_inputs > 0 and not any(
         d.program in (program.name, None) for d in errors
     )
-
-
-def _testbed(data: dict, folder: Path) -> tuple[Testbed, ablation.Check]:
-    """The testbed of the engine's export, with its circuit derived and checked."""
-    arrays = {name: np.asarray(value) for name, value in data["arrays"].items()}
-    testbed = Testbed(folder, data["model"], arrays, data["examples"])
-    nodes, edges, non_edges = circuit.graph(testbed)
-    examples = data["examples"]
-    check = ablation.check(
-        testbed,
-        examples["inputs"],
-        examples["outputs"],
-        edges,
-        non_edges,
-        forward.runner(testbed),
-    )
-    testbed.circuit = circuit.circuit_json(testbed, nodes, edges) | {
-        "checked": {"ablation": "resample", "inputs": len(examples["inputs"]), **check.summary()}
-    }
-    return testbed, check
 
 
 COMMANDS = {"export": cmd_export}

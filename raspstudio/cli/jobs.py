@@ -86,7 +86,7 @@ def each(
         else:
             with Pool(engine, count) as pool:
                 futures = [pool.submit(function, path, *args) for path in paths]
-                yield from in_order(futures, lambda _: bar.advance(task))
+                yield from in_order(futures, lambda _: bar.advance(task))  # empties `futures`
 
 
 def one_way(jobs: int, scheduler: str | None) -> None:
@@ -98,14 +98,19 @@ def one_way(jobs: int, scheduler: str | None) -> None:
         )
 
 
-def in_order(futures: Sequence[Future], finished: Callable[[Future], None]) -> Iterator[Any]:
+def in_order(futures: list[Future], finished: Callable[[Future], None]) -> Iterator[Any]:
     """The futures' results in their order: each as soon as it and all before it are done (an
     exception too, so the results before a failing one are reported as with one job).
-    `finished(future)` is called as each is done, in any order."""
+    `finished(future)` is called as each is done, in any order.
+
+    Pass the list itself, keeping no other reference to it: it is emptied here so that each
+    result (a testbed's weights, say) is freed once yielded, not held to the end of the run.
+    """
     index = {future: i for i, future in enumerate(futures)}
+    futures.clear()
     done: dict[int, Future] = {}
     following = 0
-    for future in as_completed(futures):
+    for future in as_completed(list(index)):
         done[index.pop(future)] = future
         finished(future)
         while following in done:

@@ -5,7 +5,8 @@ alone, and attempts run in order until one is kept, so the same N and seed give 
 files. Each candidate is checked by the engine like any file (in the sandboxed worker; this
 process never runs it): it is kept only when clean, with a compiled model that agreed with the
 interpreter and no error or warning (a warning such as RASP601, an output undefined on some
-input, leaves a testbed without ground truth there). A candidate equal to an earlier one (as
+input, leaves a testbed without ground truth there), and whose circuit ablation confirms, as
+`rasp export` requires (raspstudio.testbed.build). A candidate equal to an earlier one (as
 an expression DAG, with its vocabulary and length limit) is not checked again: a kept one is a
 duplicate, a rejected one is rejected for the same reason.
 """
@@ -15,11 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from raspstudio.engine import Engine
 from raspstudio.report import FileReport
 from raspstudio.sampling.grammar import Candidate, draw
 from raspstudio.sampling.render import source
+from raspstudio.testbed import build
 
 MAX_ATTEMPTS = 500  # per sample: a grammar that keeps nothing fails, not loops
 
@@ -100,9 +103,15 @@ def candidate_of(seed: int, index: int, attempt: int) -> tuple[Candidate, str]:
 
 
 def verdict(engine: Engine, path: str, text: str) -> str | None:
-    """Why the engine would not keep this candidate, or None: what `judge` computes, in any
-    process (module-level, plain arguments and result)."""
-    return rejection(engine.check_file(path, text))
+    """Why this candidate is not kept, or None: what `judge` computes, in any process
+    (module-level, plain arguments and result). A candidate that checks clean must also
+    export: a circuit that ablation does not confirm (an input read but never needed, as in
+    `lambda x, y: x`) is rejected as "circuit", since a corpus is sampled to be exported."""
+    report = engine.check_file(path, text)
+    if (reason := rejection(report)) is not None:
+        return reason
+    _, check = build.from_export(engine.export(report.programs[0].name), Path(path))
+    return None if check.holds else "circuit"
 
 
 class _Lookahead:

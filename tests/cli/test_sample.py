@@ -1,11 +1,14 @@
 """`rasp sample`: distinct random programs that all verify, the same files for the same seed."""
 
 import re
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import check_json, run_rasp
+from raspstudio.engine import Engine
+from raspstudio.sampling.sampler import verdict
+from tests.conftest import FIXTURES, check_json, run_rasp
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +106,24 @@ def test_two_jobs_write_the_files_one_job_writes(corpus: Path, tmp_path: Path):
     assert _files(tmp_path / "B") == _files(corpus)
     one = run_rasp("sample", "12", "--seed", "1", "-o", str(tmp_path / "C"))
     assert result.stdout.replace("B", "C") == one.stdout  # the same tally of tried and rejected
+
+
+def test_every_sample_exports_with_a_circuit_that_holds(corpus: Path, tmp_path: Path):
+    result = run_rasp("export", str(corpus), "-o", str(tmp_path / "out"), "--shard-size", "12")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.endswith(
+        f"Exported 12 programs to {tmp_path / 'out'} in 1 shard; 0 skipped.\n"
+    )
+
+
+def test_a_candidate_whose_circuit_ablation_does_not_confirm_is_rejected():
+    # It verifies (rasp check is clean) but reads its input without needing it: export
+    # refuses it, so the sampler must not keep such a candidate.
+    ignores = FIXTURES / "ignores_its_input.py"
+    assert check_json(ignores)["summary"]["errors"] == 0
+    with closing(Engine()) as engine:
+        assert verdict(engine, str(ignores), ignores.read_text()) == "circuit"
+        assert (
+            verdict(engine, str(FIXTURES / "sample.py"), (FIXTURES / "sample.py").read_text())
+            is None
+        )

@@ -76,7 +76,7 @@ def _status_kb(status: str, key: str) -> int:
 
 
 def tree(root: int) -> list[Proc]:
-    """`root` and its descendants that still exist when read."""
+    """`root` and its descendants that are still alive when read."""
     parents = _parents()
     children: dict[int, list[int]] = {}
     for pid, ppid in parents.items():
@@ -86,8 +86,8 @@ def tree(root: int) -> list[Proc]:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         cmdline, status = _read(f"/proc/{pid}/cmdline"), _read(f"/proc/{pid}/status")
-        if cmdline is None or status is None:
-            continue
+        if cmdline is None or status is None or "VmRSS:" not in status:
+            continue  # gone, or a zombie (its memory already freed)
         argv = cmdline.rstrip("\0").split("\0")
         rss, hwm = _status_kb(status, "VmRSS"), _status_kb(status, "VmHWM")
         found.append(Proc(pid, parents.get(pid, 0), argv, rss, hwm))

@@ -1,6 +1,9 @@
-"""`--scheduler ADDRESS`: `rasp check` and `rasp export` on a real Dask cluster (a scheduler and
-two workers, started here with Dask's own `dask` command on 127.0.0.1) give what they give
-locally, and a worker killed mid-run loses no file."""
+"""`--scheduler ADDRESS`: `rasp check`, `rasp export` and `rasp sample` on a real Dask cluster (a
+scheduler and two workers, started here with Dask's own `dask` command on 127.0.0.1) give what
+they give locally, and a worker killed mid-run loses no file.
+
+One xdist group: the module's cluster is started once, on one pytest worker, not once per
+worker (each cluster is three processes and two sandboxed workers on a two-core machine)."""
 
 import os
 import re
@@ -15,6 +18,8 @@ from distributed import Client
 
 from tests.conftest import FIXTURES, RASP, run_rasp
 from tests.dask_cluster import GUARD, local_cluster
+
+pytestmark = pytest.mark.xdist_group("dask")
 
 ROOT = Path(__file__).parents[2]
 FILES = [

@@ -85,16 +85,24 @@ def test_a_name_collision_stops_two_jobs_where_it_stops_one(tmp_path: Path):
     assert [p.name for p in (tmp_path / "two").iterdir()] == ["reverse"]
 
 
+def _children(pid: int) -> list[int]:
+    """From /proc: no dependency for a lookup or two."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:  # it has ended
+        return []
+
+
 def _pool_processes(pid: int) -> list[int]:
     """The pool processes `pid` started (its other child is multiprocessing's resource
-    tracker), from /proc: no dependency for one lookup."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    tracker)."""
+    return [c for c in _children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-def test_a_killed_jobs_process_ends_the_command_with_one_line(tmp_path: Path):
-    # Two files that run until their (long) time limit keeps both pool processes busy.
-    paths = [tmp_path / f"loops_{i}.py" for i in range(2)]
+def _busy_pool(folder: Path) -> tuple[subprocess.Popen, list[int]]:
+    """`rasp check --jobs 2` on two files that run until their (long) time limit, once both of
+    its pool processes are running one (each has started its worker)."""
+    paths = [folder / f"loops_{i}.py" for i in range(2)]
     for path in paths:
         shutil.copyfile(FIXTURES / "hostile/loops_forever.py", path)
     rasp = subprocess.Popen(
@@ -103,10 +111,19 @@ def test_a_killed_jobs_process_ends_the_command_with_one_line(tmp_path: Path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 120  # a failure guard, not a measure
+    while time.monotonic() < deadline:
+        pool = _pool_processes(rasp.pid)
+        if len(pool) == 2 and all(_children(p) for p in pool):
+            return rasp, pool
+        time.sleep(0.05)
+    rasp.kill()
+    raise AssertionError("the pool never ran both files")
+
+
+def test_a_killed_jobs_process_ends_the_command_with_one_line(tmp_path: Path):
+    rasp, pool = _busy_pool(tmp_path)
     try:
-        deadline = time.monotonic() + 120  # a failure guard, not a measure
-        while not (pool := _pool_processes(rasp.pid)) and time.monotonic() < deadline:
-            time.sleep(0.05)
         os.kill(pool[0], signal.SIGKILL)
         _, stderr = rasp.communicate(timeout=120)
     finally:
@@ -119,20 +136,10 @@ def test_a_killed_jobs_process_ends_the_command_with_one_line(tmp_path: Path):
 
 
 def test_the_jobs_processes_end_with_a_killed_command(tmp_path: Path):
-    paths = [tmp_path / f"loops_{i}.py" for i in range(2)]
-    for path in paths:
-        shutil.copyfile(FIXTURES / "hostile/loops_forever.py", path)
-    rasp = subprocess.Popen(
-        [str(RASP), "check", "--jobs", "2", "--timeout", "300", *map(str, paths)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120  # failure guards, not measures
-    while len(pool := _pool_processes(rasp.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    rasp, pool = _busy_pool(tmp_path)
     rasp.kill()  # SIGKILL: the command gets no chance to stop its pool
-    rasp.wait()
-    deadline = time.monotonic() + 120
+    rasp.communicate()
+    deadline = time.monotonic() + 120  # a failure guard, not a measure
     while (alive := [p for p in pool if _running(p)]) and time.monotonic() < deadline:
         time.sleep(0.05)
     for pid in alive:  # leave nothing behind, even when the test fails

@@ -141,7 +141,10 @@ class Pool:
 
     def submit(self, function: Callable[..., Result], *args: Any) -> "Future[Result]":
         if self._executor is not None:
-            return self._executor.submit(_call, function, args)
+            try:
+                return self._executor.submit(_call, function, args)
+            except (ValueError, OSError) as e:  # a process died while the next one started
+                raise BrokenProcessPool(f"the pool broke while starting a process: {e}") from e
         future: Future[Result] = Future()
         try:
             future.set_result(function(self.engine, *args))
@@ -153,10 +156,16 @@ class Pool:
         return self
 
     def __exit__(self, kind: type | None, error: BaseException | None, _: Any) -> None:
+        broken = isinstance(error, BrokenProcessPool)
+        if broken:
+            # A pool that breaks while it is still starting processes may miss one started
+            # meanwhile when it stops them, then wait for it forever: stop them all here.
+            for process in multiprocessing.active_children():
+                process.kill()
         # An error, or a caller that stops early: calls not started are not run.
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
-        if isinstance(error, BrokenProcessPool):
+        if broken:
             raise UsageError(
                 "a --jobs process ended unexpectedly (killed, or out of memory?); "
                 "nothing after the files reported was checked"

@@ -99,18 +99,23 @@ def _pool_processes(pid: int) -> list[int]:
     return [c for c in _children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-def _busy_pool(folder: Path) -> tuple[subprocess.Popen, list[int]]:
-    """`rasp check --jobs 2` on two files that run until their (long) time limit, once both of
-    its pool processes are running one (each has started its worker)."""
+def _loop_check(folder: Path) -> subprocess.Popen:
+    """`rasp check --jobs 2` on two files that run until their (long) time limit."""
     paths = [folder / f"loops_{i}.py" for i in range(2)]
     for path in paths:
         shutil.copyfile(FIXTURES / "hostile/loops_forever.py", path)
-    rasp = subprocess.Popen(
+    return subprocess.Popen(
         [str(RASP), "check", "--jobs", "2", "--timeout", "300", *map(str, paths)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _busy_pool(folder: Path) -> tuple[subprocess.Popen, list[int]]:
+    """`_loop_check`, once both of its pool processes are running a file (each has started
+    its worker)."""
+    rasp = _loop_check(folder)
     deadline = time.monotonic() + 120  # a failure guard, not a measure
     while time.monotonic() < deadline:
         pool = _pool_processes(rasp.pid)
@@ -133,6 +138,23 @@ def test_a_killed_jobs_process_ends_the_command_with_one_line(tmp_path: Path):
         "rasp: error: a --jobs process ended unexpectedly (killed, or out of memory?); "
         "nothing after the files reported was checked"
     ]
+
+
+def test_a_jobs_process_killed_as_the_pool_starts_is_one_line_too(tmp_path: Path):
+    # The pool may still be starting its other process: ten tries, since the moment varies.
+    for _ in range(10):
+        rasp = _loop_check(tmp_path)
+        try:
+            deadline = time.monotonic() + 120  # a failure guard, not a measure
+            while not (pool := _pool_processes(rasp.pid)) and time.monotonic() < deadline:
+                time.sleep(0.005)
+            os.kill(pool[0], signal.SIGKILL)
+            _, stderr = rasp.communicate(timeout=120)
+        finally:
+            rasp.kill()
+        assert rasp.returncode == 2, stderr
+        assert stderr.startswith("rasp: error: a --jobs process ended unexpectedly"), stderr
+        assert len(stderr.splitlines()) == 1
 
 
 def test_the_jobs_processes_end_with_a_killed_command(tmp_path: Path):

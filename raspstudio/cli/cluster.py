@@ -22,9 +22,9 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
+from raspstudio.cli import jobs
 from raspstudio.cli.arguments import UsageError
-from raspstudio.cli.jobs import in_order
-from raspstudio.engine import Engine, Worker
+from raspstudio.engine import Engine
 from raspstudio.report import counted
 
 Result = TypeVar("Result")
@@ -53,7 +53,7 @@ def each(
             for batch in batches
         }
         futures = list(files)  # emptied by in_order: a batch's results are freed once yielded
-        for results in in_order(futures, lambda future: finished(files.pop(future))):
+        for results in jobs.in_order(futures, lambda future: finished(files.pop(future))):
             yield from results
 
 
@@ -68,7 +68,7 @@ class Cluster:
 
     def __init__(self, address: str, engine: Engine) -> None:
         self.client = _connect(address)
-        self.settings = (engine.worker.timeout, engine.worker.memory_mb, engine.defaults)
+        self.settings = jobs.settings(engine)
         self.threads = sum(
             w["nthreads"] for w in self.client.scheduler_info(n_workers=-1)["workers"].values()
         )
@@ -174,8 +174,7 @@ def _run(function: Callable[..., Any], args: tuple, settings: tuple) -> Any:
     if getattr(_local, "settings", None) != settings:
         if getattr(_local, "engine", None) is not None:
             _local.engine.close()
-        timeout, memory_mb, defaults = settings
-        _local.engine = Engine(Worker(timeout=timeout, memory_mb=memory_mb), defaults)
+        _local.engine = jobs.engine_like(settings)
         _local.settings = settings
     return function(_local.engine, *args)
 

@@ -74,7 +74,7 @@ def each(
         task = bar.add_task(doing, total=len(paths))
         count = workers(jobs, len(paths))
         if scheduler:
-            from raspstudio.cli import cluster  # here: it imports this module's in_order
+            from raspstudio.cli import cluster  # here: it imports this module
 
             finished = functools.partial(bar.advance, task)
             yield from cluster.each(function, paths, args, engine, scheduler, finished)
@@ -131,12 +131,11 @@ class Pool:
         self.engine = engine
         self._executor = None
         if count > 1:
-            settings = (engine.worker.timeout, engine.worker.memory_mb, engine.defaults)
             self._executor = ProcessPoolExecutor(
                 count,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start,
-                initargs=settings,
+                initargs=(settings(engine),),
             )
 
     def submit(self, function: Callable[..., Result], *args: Any) -> "Future[Result]":
@@ -172,13 +171,24 @@ class Pool:
             ) from None
 
 
-def _start(timeout: float, memory_mb: int, defaults: dict) -> None:
+def settings(engine: Engine) -> tuple:
+    """What another process needs to make an engine configured like `engine` (plain data)."""
+    return (engine.worker.timeout, engine.worker.memory_mb, engine.defaults)
+
+
+def engine_like(settings: tuple) -> Engine:
+    """An engine made from `settings(engine)`, in a pool process or a Dask worker."""
+    timeout, memory_mb, defaults = settings
+    return Engine(Worker(timeout=timeout, memory_mb=memory_mb), defaults)
+
+
+def _start(settings: tuple) -> None:
     """Pool initializer: this process's engine, closed (its worker stopped) when it ends."""
     global _engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the front end's to handle
     os.dup2(2, 1)  # the command's stdout is the front end's alone: it prints in input order
     threading.Thread(target=_end_with_the_command, daemon=True).start()
-    _engine = Engine(Worker(timeout=timeout, memory_mb=memory_mb), defaults)
+    _engine = engine_like(settings)
     atexit.register(_engine.close)
 
 
